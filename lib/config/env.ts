@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the server side reads, validated in one place.
+ * Unset optional services (DATABASE_URL, RPC_URL) mean "start the embedded
+ * one": the start script fills them in before the app and worker boot.
+ */
+const KNOWN_CHAIN_IDS = [31337, 4690, 4689] as const;
+
+const serverEnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
+  CHAIN_ID: z.coerce
+    .number()
+    .int()
+    .refine((id) => (KNOWN_CHAIN_IDS as readonly number[]).includes(id), {
+      message: `must be one of ${KNOWN_CHAIN_IDS.join(", ")} (local anvil, IoTeX testnet, IoTeX mainnet)`,
+    })
+    .default(31337),
+  /** Private key that deploys contracts and seeds the demo on the local chain. */
+  DEPLOYER_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
+    .optional(),
+  /** Public origin of the web app; SIWE messages must name its host. */
+  APP_URL: z.url().default("http://localhost:3000"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default(".data"),
+  PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  ANVIL_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
+  DEPLOYMENTS_FILE: z.string().min(1).default("deployments.json"),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
+  NONCE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  /** A worker whose last heartbeat is older than this is reported unhealthy. */
+  WORKER_STALE_SECONDS: z.coerce.number().int().positive().default(30),
+  WORKER_TICK_MS: z.coerce.number().int().positive().default(5000),
+  EXPLORER_URL: z.url().optional(),
+});
+
+export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment (process.env by default); throws a ConfigError naming every bad variable. */
+export function parseServerEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
+  // Treat empty strings as unset so `FOO= npm start` behaves like no FOO.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = serverEnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  return result.data;
+}
+
+let cached: ServerEnv | undefined;
+
+/** The validated process environment, parsed once. */
+export function serverEnv(): ServerEnv {
+  cached ??= parseServerEnv();
+  return cached;
+}
