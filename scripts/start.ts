@@ -1,0 +1,94 @@
+/**
+ * `npm start`: the whole stack in one terminal. With no configuration it runs
+ * an embedded PostgreSQL and a local anvil chain (data under .data/), deploys
+ * the contracts, seeds the demo, builds the web app if its sources changed,
+ * then runs the worker and the Next.js production server. Ctrl-C stops all.
+ */
+import { join } from "node:path";
+import { ConfigError, parseServerEnv, type ServerEnv } from "../lib/config/env";
+import { logger } from "./lib/log";
+import { ensureNextBuild } from "./lib/next-build";
+import { bootStack, type Stack } from "./lib/stack";
+import { Supervisor } from "./lib/supervisor";
+
+const root = process.cwd();
+const log = logger("stack");
+const startedAt = Date.now();
+
+function loadEnv(): ServerEnv {
+  try {
+    return parseServerEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const env = loadEnv();
+const appUrl = process.env.APP_URL || `http://localhost:${env.PORT}`;
+let stack: Stack | undefined;
+let shuttingDown = false;
+const supervisor = new Supervisor((name) => void shutdown(`${name} stopped unexpectedly`, 1));
+
+async function shutdown(reason: string, exitCode: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log(`stopping (${reason})`);
+  await supervisor.stopAll();
+  await stack?.stop();
+  log("stopped");
+  process.exit(exitCode);
+}
+
+process.on("SIGINT", () => (shuttingDown ? process.exit(130) : void shutdown("Ctrl-C", 0)));
+process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+
+async function waitForHealthy(url: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer yet";
+  while (Date.now() < deadline && !shuttingDown) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      last = await response.text();
+      if (response.ok) return last;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not report healthy within ${timeoutMs / 1000} s: ${last}`);
+}
+
+async function main(): Promise<void> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  // The build needs no database or chain, so it runs while they start.
+  const build = ensureNextBuild(root, childEnv, logger("build"));
+  build.catch(() => undefined);
+  stack = await bootStack(env, root);
+  await build;
+
+  const runtimeEnv: NodeJS.ProcessEnv = {
+    ...childEnv,
+    NODE_ENV: "production",
+    DATABASE_URL: stack.databaseUrl,
+    RPC_URL: stack.rpcUrl,
+    DEPLOYMENTS_FILE: stack.deploymentsFile,
+    APP_URL: appUrl,
+    PORT: String(env.PORT),
+  };
+  const bin = (name: string) => join(root, "node_modules", ".bin", name);
+  supervisor.start("worker", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "worker.ts")], runtimeEnv);
+  supervisor.start("web", bin("next"), ["start", "--port", String(env.PORT)], runtimeEnv);
+
+  const health = await waitForHealthy(`http://127.0.0.1:${env.PORT}/api/health`, 90_000);
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  log(`ready in ${seconds} s: ${appUrl} (health: ${health.length > 300 ? `${health.slice(0, 300)}…` : health})`);
+}
+
+main().catch((error: unknown) => {
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  void shutdown("start failed", 1);
+});
