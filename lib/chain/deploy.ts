@@ -1,0 +1,133 @@
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { createPublicClient, createWalletClient, http, keccak256, type Address, type Hex, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import {
+  deviceRegistryAbi,
+  deviceRegistryBytecode,
+  projectRegistryAbi,
+  projectRegistryBytecode,
+} from "./abi.generated";
+import { ANVIL_CHAIN_ID } from "./anvil";
+import { readDeploymentsFile, type ContractName, type Deployment } from "./deployments";
+
+export type { Deployment } from "./deployments";
+
+/** Anvil's first dev account (from its public default mnemonic). Only ever valid on a local chain. */
+export const LOCAL_DEV_PRIVATE_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+export interface EnsureDeployedOptions {
+  rpcUrl: string;
+  /** Required on any chain but the local one (31337), where anvil's first dev account is used by default. */
+  deployerPrivateKey?: Hex;
+  /** JSON file of deployments keyed by chain id; created if missing. */
+  deploymentsFile: string;
+  log?: (message: string) => void;
+}
+
+const CURRENT_BYTECODE_HASHES: Record<ContractName, Hex> = {
+  ProjectRegistry: keccak256(projectRegistryBytecode),
+  DeviceRegistry: keccak256(deviceRegistryBytecode),
+};
+
+/**
+ * Returns the chain's deployment from `deploymentsFile` when it is still live,
+ * otherwise deploys ProjectRegistry and DeviceRegistry and records them.
+ *
+ * "Still live" means: same genesis block (not a different chain that reuses
+ * the chain id, e.g. a fresh anvil) and code at every recorded address (a fresh
+ * anvil started in the same second has the same genesis hash but no code).
+ * On the local chain, a recorded deployment whose bytecode differs from the
+ * current build is replaced too, so editing a contract and restarting works.
+ */
+export async function ensureDeployed(options: EnsureDeployedOptions): Promise<Deployment> {
+  const log = options.log ?? (() => undefined);
+  const publicClient = createPublicClient({ transport: http(options.rpcUrl) });
+  const chainId = await publicClient.getChainId();
+  const genesis = await publicClient.getBlock({ blockNumber: 0n });
+  if (!genesis.hash) throw new Error("Chain returned a genesis block without a hash");
+
+  const recorded = readDeploymentsFile(options.deploymentsFile)[String(chainId)];
+  if (recorded) {
+    const reason = await whyNotReusable(publicClient, recorded, genesis.hash, chainId);
+    if (!reason) {
+      log(`reusing contracts on chain ${chainId}: ProjectRegistry ${recorded.contracts.ProjectRegistry}, DeviceRegistry ${recorded.contracts.DeviceRegistry}`);
+      return recorded;
+    }
+    log(`redeploying on chain ${chainId}: ${reason}`);
+  }
+
+  const privateKey = options.deployerPrivateKey ?? (chainId === ANVIL_CHAIN_ID ? LOCAL_DEV_PRIVATE_KEY : undefined);
+  if (!privateKey) throw new Error(`No deployer private key: set DEPLOYER_PRIVATE_KEY to deploy on chain ${chainId}`);
+
+  const deployment = await deployContracts(publicClient, options.rpcUrl, privateKey, chainId, genesis.hash, log);
+  writeDeployment(options.deploymentsFile, deployment);
+  log(`deployed on chain ${chainId}: ProjectRegistry ${deployment.contracts.ProjectRegistry}, DeviceRegistry ${deployment.contracts.DeviceRegistry}`);
+  return deployment;
+}
+
+/** Null when `recorded` can be used as is; otherwise why it cannot. */
+async function whyNotReusable(client: PublicClient, recorded: Deployment, genesisHash: Hex, chainId: number): Promise<string | null> {
+  if (recorded.genesisHash.toLowerCase() !== genesisHash.toLowerCase()) return "the chain's genesis block changed";
+  for (const [name, address] of Object.entries(recorded.contracts)) {
+    const code = await client.getCode({ address });
+    if (!code || code === "0x") return `no code at the recorded ${name} address ${address}`;
+  }
+  if (chainId === ANVIL_CHAIN_ID && !sameBytecode(recorded)) return "the contracts changed since they were deployed";
+  return null;
+}
+
+function sameBytecode(recorded: Deployment): boolean {
+  const hashes = recorded.bytecodeHashes;
+  return hashes?.ProjectRegistry === CURRENT_BYTECODE_HASHES.ProjectRegistry && hashes.DeviceRegistry === CURRENT_BYTECODE_HASHES.DeviceRegistry;
+}
+
+async function deployContracts(
+  publicClient: PublicClient,
+  rpcUrl: string,
+  privateKey: Hex,
+  chainId: number,
+  genesisHash: Hex,
+  log: (message: string) => void,
+): Promise<Deployment> {
+  const account = privateKeyToAccount(privateKey);
+  const walletClient = createWalletClient({ account, transport: http(rpcUrl) });
+  log(`deploying from ${account.address} on chain ${chainId}`);
+
+  // Sequential on purpose: DeviceRegistry's constructor takes ProjectRegistry's address.
+  const projectHash = await walletClient.deployContract({ abi: projectRegistryAbi, bytecode: projectRegistryBytecode, chain: null });
+  const projectReceipt = await publicClient.waitForTransactionReceipt({ hash: projectHash });
+  const projectRegistry = deployedAddress(projectReceipt, "ProjectRegistry");
+
+  const deviceHash = await walletClient.deployContract({
+    abi: deviceRegistryAbi,
+    bytecode: deviceRegistryBytecode,
+    args: [projectRegistry],
+    chain: null,
+  });
+  const deviceReceipt = await publicClient.waitForTransactionReceipt({ hash: deviceHash });
+  const deviceRegistry = deployedAddress(deviceReceipt, "DeviceRegistry");
+
+  return {
+    chainId,
+    genesisHash,
+    deployedAt: new Date().toISOString(),
+    blockNumber: projectReceipt.blockNumber.toString(),
+    contracts: { ProjectRegistry: projectRegistry, DeviceRegistry: deviceRegistry },
+    bytecodeHashes: { ...CURRENT_BYTECODE_HASHES },
+  };
+}
+
+function deployedAddress(receipt: { status: string; contractAddress?: Address | null }, name: ContractName): Address {
+  if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`Deploying ${name} failed (status ${receipt.status})`);
+  return receipt.contractAddress;
+}
+
+/** Adds or replaces the chain's entry; temp file + rename so readers never see a half-written file. */
+function writeDeployment(file: string, deployment: Deployment): void {
+  const all = { ...readDeploymentsFile(file), [String(deployment.chainId)]: deployment };
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(all, null, 2)}\n`);
+  renameSync(temp, file);
+}
