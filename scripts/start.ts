@@ -6,6 +6,9 @@
  */
 import { join } from "node:path";
 import { ConfigError, parseServerEnv, type ServerEnv } from "../lib/config/env";
+import { LOCAL_DEV_PRIVATE_KEY } from "../lib/chain/deploy";
+import { createDbClient } from "../lib/db/client";
+import { seedDemo } from "../lib/seed/demo";
 import { logger } from "./lib/log";
 import { ensureNextBuild } from "./lib/next-build";
 import { bootStack, type Stack } from "./lib/stack";
@@ -68,6 +71,15 @@ async function main(): Promise<void> {
   const build = ensureNextBuild(root, childEnv, logger("build"));
   build.catch(() => undefined);
   stack = await bootStack(env, root);
+  if (env.SEED_DEMO ?? stack.deployment.chainId === 31337) {
+    const db = createDbClient(stack.databaseUrl);
+    try {
+      const adminPrivateKey = (env.DEPLOYER_PRIVATE_KEY as `0x${string}` | undefined) ?? LOCAL_DEV_PRIVATE_KEY;
+      await seedDemo({ db, rpcUrl: stack.rpcUrl, deployment: stack.deployment, adminPrivateKey, log: logger("seed") });
+    } finally {
+      await db.$disconnect();
+    }
+  }
   await build;
 
   const runtimeEnv: NodeJS.ProcessEnv = {

@@ -36,6 +36,8 @@ const serverEnvSchema = z.object({
   WORKER_STALE_SECONDS: z.coerce.number().int().positive().default(30),
   WORKER_TICK_MS: z.coerce.number().int().positive().default(5000),
   EXPLORER_URL: z.url().optional(),
+  /** Seed the demo project and fleet on start; defaults to on for the local chain only. */
+  SEED_DEMO: z.stringbool().optional(),
   /** RPC the browser's wallet libraries read from; defaults to RPC_URL (never put a keyed URL here). */
   PUBLIC_RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
   /** Enables WalletConnect-based wallets in the connect modal; injected wallets work without it. */

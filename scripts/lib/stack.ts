@@ -31,7 +31,9 @@ export async function bootStack(env: ServerEnv, root: string): Promise<Stack> {
   };
 
   try {
-    const [databaseUrl, rpcUrl] = await Promise.all([
+    // Started side by side; each registers its stop as soon as it is up, so a
+    // failure of one still stops the other.
+    const [database, chain] = await Promise.allSettled([
       (async () => {
         if (env.DATABASE_URL) return env.DATABASE_URL;
         const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, "postgres"), port: env.PG_PORT, log: logger("postgres") });
@@ -46,6 +48,10 @@ export async function bootStack(env: ServerEnv, root: string): Promise<Stack> {
         return anvil.rpcUrl;
       })(),
     ]);
+    if (database.status === "rejected") throw database.reason;
+    if (chain.status === "rejected") throw chain.reason;
+    const databaseUrl = database.value;
+    const rpcUrl = chain.value;
 
     const migrateLog = logger("migrate");
     const { applied } = await applyMigrations(databaseUrl);
