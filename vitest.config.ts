@@ -29,7 +29,8 @@ export default defineConfig({
           environment: "node",
           // One fresh PostgreSQL and anvil per run, shared by files run one at a time.
           globalSetup: ["test/integration/global-setup.ts"],
-          fileParallelism: false,
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
           testTimeout: 60_000,
           hookTimeout: 180_000,
         },

@@ -17,7 +17,7 @@ interface Counts {
 interface Stage {
   name: string;
   command: string[];
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string>;
   /** Test counts from the stage's report, when it runs tests. */
   count?: (output: string, reportDir: string) => Counts;
 }
