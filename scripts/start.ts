@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { ConfigError, parseServerEnv, type ServerEnv } from "../lib/config/env";
 import { LOCAL_DEV_PRIVATE_KEY } from "../lib/chain/deploy";
 import { createDbClient } from "../lib/db/client";
+import type { HealthReport } from "../lib/health/summary";
 import { seedDemo } from "../lib/seed/demo";
 import { logger } from "./lib/log";
 import { ensureNextBuild } from "./lib/next-build";
@@ -46,7 +47,18 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   process.exit(exitCode);
 }
 
-process.on("SIGINT", () => (shuttingDown ? process.exit(130) : void shutdown("Ctrl-C", 0)));
+// A terminal's Ctrl-C reaches this process twice (directly and relayed by tsx),
+// so only a second press a moment later forces an immediate exit.
+let firstInterruptAt = 0;
+process.on("SIGINT", () => {
+  if (!shuttingDown) {
+    firstInterruptAt = Date.now();
+    void shutdown("Ctrl-C", 0);
+  } else if (Date.now() - firstInterruptAt > 1500) {
+    log("forced exit");
+    process.exit(130);
+  }
+});
 process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
 
 async function waitForHealthy(url: string, timeoutMs: number): Promise<string> {
@@ -95,9 +107,13 @@ async function main(): Promise<void> {
   supervisor.start("worker", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "worker.ts")], runtimeEnv);
   supervisor.start("web", bin("next"), ["start", "--port", String(env.PORT)], runtimeEnv);
 
-  const health = await waitForHealthy(`http://127.0.0.1:${env.PORT}/api/health`, 90_000);
+  const { checks } = JSON.parse(await waitForHealthy(`http://127.0.0.1:${env.PORT}/api/health`, 90_000)) as HealthReport;
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-  log(`ready in ${seconds} s: ${appUrl} (health: ${health.length > 300 ? `${health.slice(0, 300)}…` : health})`);
+  log(
+    `ready in ${seconds} s: ${appUrl} — database ${checks.database.latencyMs} ms, ` +
+      `chain ${checks.chain.chainId} at block ${checks.chain.blockNumber} ${checks.chain.latencyMs} ms, ` +
+      `${checks.worker.instances} worker(s)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,7 @@ import { startAnvil } from "../../lib/chain/anvil";
 import { ensureDeployed, type Deployment } from "../../lib/chain/deploy";
 import { startEmbeddedPostgres } from "../../lib/db/embedded";
 import { applyMigrations } from "../../lib/db/migrate";
-import { logger } from "./log";
+import { logger, type Logger } from "./log";
 
 /** The infrastructure every process of the app talks to, started or configured. */
 export interface Stack {
@@ -43,7 +43,7 @@ export async function bootStack(env: ServerEnv, root: string): Promise<Stack> {
       (async () => {
         if (env.RPC_URL) return env.RPC_URL;
         mkdirSync(join(dataDir, "anvil"), { recursive: true });
-        const anvil = await startAnvil({ port: env.ANVIL_PORT, statePath: join(dataDir, "anvil", "state.json"), log: logger("anvil") });
+        const anvil = await startAnvil({ port: env.ANVIL_PORT, statePath: join(dataDir, "anvil", "state.json"), log: withoutRpcCallLines(logger("anvil")) });
         stops.push(anvil.stop);
         return anvil.rpcUrl;
       })(),
@@ -70,4 +70,11 @@ export async function bootStack(env: ServerEnv, root: string): Promise<Stack> {
     await stop();
     throw error;
   }
+}
+
+/** anvil prints every JSON-RPC method it serves; keep its other lines (transactions, errors). */
+function withoutRpcCallLines(log: Logger): Logger {
+  return (line) => {
+    if (!/^\s*(eth|net|web3|anvil|evm|debug|trace|txpool|ots)_\w+\s*$/.test(line)) log(line);
+  };
 }
