@@ -19,8 +19,9 @@ export default tseslint.config(
     ],
   },
   ...tseslint.configs.recommended,
-  nextPlugin.configs["core-web-vitals"],
-  reactHooks.configs.flat.recommended,
+  // React rules only where React runs: Playwright fixtures also call a `use`.
+  { files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"], ...nextPlugin.configs["core-web-vitals"] },
+  { files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"], ...reactHooks.configs.flat.recommended },
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
