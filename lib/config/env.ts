@@ -35,7 +35,15 @@ const serverEnvSchema = z.object({
   /** A worker whose last heartbeat is older than this is reported unhealthy. */
   WORKER_STALE_SECONDS: z.coerce.number().int().positive().default(30),
   WORKER_TICK_MS: z.coerce.number().int().positive().default(5000),
+  /** Blocks the chain indexer stays behind the head; unset = 0 on the local chain (31337), 12 elsewhere. */
+  INDEXER_CONFIRMATIONS: z.coerce.number().int().min(0).optional(),
+  /** Most blocks the chain indexer reads per batch (one eth_getLogs call, one transaction). */
+  INDEXER_BATCH_BLOCKS: z.coerce.number().int().positive().default(1000),
   EXPLORER_URL: z.url().optional(),
+  /** External MQTT broker (Mosquitto, EMQX) the worker subscribes to; unset = the app runs its own broker (aedes). */
+  MQTT_URL: z.url({ protocol: /^(mqtts?|wss?)$/ }).optional(),
+  /** Port of the app's own MQTT broker when MQTT_URL is unset. */
+  MQTT_PORT: z.coerce.number().int().min(1).max(65535).default(1883),
   /** Seed the demo project and fleet on start; defaults to on for the local chain only. */
   SEED_DEMO: z.stringbool().optional(),
   /** RPC the browser's wallet libraries read from; defaults to RPC_URL (never put a keyed URL here). */

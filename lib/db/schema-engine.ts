@@ -71,12 +71,16 @@ export async function openSchemaEngine(options: OpenSchemaEngineOptions): Promis
   };
 }
 
-let wasmReady: Promise<void> | undefined;
+// Kept on globalThis: the wasm bindings are loaded through Node's require cache,
+// which outlives this module when a test runner re-evaluates it per file, and
+// starting the engine twice in one process traps ("FnOnce called more than once").
+const WASM_READY = Symbol.for("depinhub.prismaSchemaEngineWasmReady");
+const wasmState = globalThis as { [WASM_READY]?: Promise<void> };
 let lastPanicMessage: string | undefined;
 
 /** Instantiates the engine's .wasm once per process (the package's own entry needs a bundler's wasm import). */
 function initialiseWasm(): Promise<void> {
-  wasmReady ??= (async () => {
+  wasmState[WASM_READY] ??= (async () => {
     // The engine reports a Rust panic's message here just before it traps with a bare
     // "RuntimeError: unreachable" (often as an uncaught exception from a callback), so print it.
     Reflect.set(globalThis, "PRISMA_WASM_PANIC_REGISTRY", {
@@ -93,7 +97,7 @@ function initialiseWasm(): Promise<void> {
     if (typeof start !== "function") throw new Error("schema engine wasm has no __wbindgen_start export");
     start();
   })();
-  return wasmReady;
+  return wasmState[WASM_READY];
 }
 
 function asError(error: unknown): Error {

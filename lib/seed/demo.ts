@@ -1,9 +1,10 @@
 import "server-only";
-import { createPublicClient, createWalletClient, http, keccak256, stringToBytes, stringToHex, type Address, type Hex } from "viem";
+import { createPublicClient, createWalletClient, http, keccak256, stringToBytes, stringToHex, zeroAddress, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { deviceRegistryAbi, projectRegistryAbi } from "../chain/abi.generated";
 import type { Deployment } from "../chain/deploy";
 import type { PrismaClient } from "../db/generated/client";
+import { ChainIndexer } from "../indexer";
 
 export const DEMO_PROJECT_SLUG = "demo";
 const DEMO_PROJECT_NAME = "DePIN Hub Demo";
@@ -35,60 +36,69 @@ interface SeedOptions {
 }
 
 /**
- * Creates the demo project and registers its devices, on-chain and in the
- * database, once per chain: a second run finds the project on-chain and
- * does nothing.
+ * Creates the demo project and registers its devices on-chain, once per chain.
+ * The chain indexer is the only writer of on-chain state in the database: the
+ * seed catches the index up (so the rows exist before the worker starts) and
+ * then writes only off-chain fields, the "demo" slug and the serials. Every
+ * step is idempotent, so a re-run completes a half-finished seed.
  */
 export async function seedDemo({ db, rpcUrl, deployment, adminPrivateKey, log }: SeedOptions): Promise<void> {
   const admin = privateKeyToAccount(adminPrivateKey);
   const publicClient = createPublicClient({ transport: http(rpcUrl) });
   const walletClient = createWalletClient({ account: admin, transport: http(rpcUrl) });
   const { ProjectRegistry, DeviceRegistry } = deployment.contracts;
+  // No confirmations: the seed must see its own blocks now. The seed runs on the local chain by
+  // default, and the indexer's block-hash check still undoes anything a reorg removes later.
+  const indexer = new ChainIndexer({ rpcUrl, deployment, confirmations: 0, batchBlocks: 1000, log });
+  await indexer.catchUp(db);
 
-  const existing = await db.project.findUnique({ where: { slug: DEMO_PROJECT_SLUG } });
-  if (existing?.chainId === deployment.chainId && existing.onchainId !== null) {
-    const onChain = await publicClient
-      .readContract({ address: ProjectRegistry, abi: projectRegistryAbi, functionName: "getProject", args: [BigInt(existing.onchainId)] })
-      .catch(() => null);
-    if (onChain?.name === DEMO_PROJECT_NAME) {
-      log(`demo project #${existing.onchainId} already seeded`);
-      return;
-    }
+  let project = await findIndexedDemoProject(db, deployment.chainId, admin.address);
+  if (!project) {
+    const { request } = await publicClient.simulateContract({
+      account: admin,
+      address: ProjectRegistry,
+      abi: projectRegistryAbi,
+      functionName: "createProject",
+      args: [DEMO_PROJECT_NAME, "", zeroAddress],
+    });
+    await publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) });
+    await indexer.catchUp(db);
+    project = await findIndexedDemoProject(db, deployment.chainId, admin.address);
+    if (!project) throw new Error("The demo project was created on-chain but the indexer did not record it");
   }
-
-  const { request, result: projectId } = await publicClient.simulateContract({
-    account: admin,
-    address: ProjectRegistry,
-    abi: projectRegistryAbi,
-    functionName: "createProject",
-    args: [DEMO_PROJECT_NAME, "", "0x0000000000000000000000000000000000000000"],
-  });
-  await publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) });
+  const projectOnchainId = project.onchainId;
+  if (projectOnchainId === null) throw new Error("unreachable: indexed projects have an on-chain id");
 
   const devices = demoDevices();
-  const registerHash = await walletClient.writeContract({
-    chain: null,
-    address: DeviceRegistry,
-    abi: deviceRegistryAbi,
-    functionName: "registerDevices",
-    args: [projectId, devices.map((d) => ({ device: d.address, model: stringToHex(d.model, { size: 32 }), claimKey: "0x0000000000000000000000000000000000000000" as Address }))],
-  });
-  await publicClient.waitForTransactionReceipt({ hash: registerHash });
+  const known = new Set((await db.device.findMany({ where: { address: { in: devices.map((d) => d.address.toLowerCase()) } }, select: { address: true } })).map((d) => d.address));
+  const missing = devices.filter((device) => !known.has(device.address.toLowerCase()));
+  if (missing.length > 0) {
+    const registerHash = await walletClient.writeContract({
+      chain: null,
+      address: DeviceRegistry,
+      abi: deviceRegistryAbi,
+      functionName: "registerDevices",
+      args: [projectOnchainId, missing.map((d) => ({ device: d.address, model: stringToHex(d.model, { size: 32 }), claimKey: zeroAddress }))],
+    });
+    await publicClient.waitForTransactionReceipt({ hash: registerHash });
+    await indexer.catchUp(db);
+  }
 
   await db.$transaction(async (tx) => {
-    const project = await tx.project.upsert({
-      where: { slug: DEMO_PROJECT_SLUG },
-      create: { slug: DEMO_PROJECT_SLUG, name: DEMO_PROJECT_NAME, chainId: deployment.chainId, onchainId: projectId, adminAddress: admin.address },
-      update: { name: DEMO_PROJECT_NAME, chainId: deployment.chainId, onchainId: projectId, adminAddress: admin.address },
-    });
+    // A stale row may hold the slug (e.g. from before the indexer existed): move it aside.
+    await tx.project.updateMany({ where: { slug: DEMO_PROJECT_SLUG, id: { not: project.id } }, data: { slug: `${DEMO_PROJECT_SLUG}-old-${Date.now()}` } });
+    await tx.project.update({ where: { id: project.id }, data: { slug: DEMO_PROJECT_SLUG } });
     for (const device of devices) {
-      const address = device.address.toLowerCase();
-      await tx.device.upsert({
-        where: { address },
-        create: { address, projectId: project.id, model: device.model, serial: device.serial },
-        update: { projectId: project.id, model: device.model, serial: device.serial, active: true, ownerAddress: null },
-      });
+      await tx.device.updateMany({ where: { address: device.address.toLowerCase() }, data: { serial: device.serial } });
     }
   });
-  log(`seeded demo project #${projectId} with ${devices.length} registered devices`);
+  log(missing.length === 0 ? `demo project #${projectOnchainId} already seeded` : `seeded demo project #${projectOnchainId} with ${missing.length} registered device(s)`);
+}
+
+/** The demo project as indexed: created by the seeding admin under the demo name (the first, if several). */
+function findIndexedDemoProject(db: PrismaClient, chainId: number, adminAddress: Address) {
+  return db.project.findFirst({
+    where: { chainId, onchainId: { not: null }, name: DEMO_PROJECT_NAME, adminAddress },
+    orderBy: { onchainId: "asc" },
+  });
 }

@@ -54,7 +54,7 @@ describe("applyMigrations", () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
     expect(tables.map((row) => row.table_name)).toEqual(
-      ["AuthNonce", "Device", "Project", "Session", "WorkerHeartbeat", "_prisma_migrations"].sort(),
+      ["AuthNonce", "ChainEvent", "Device", "DevicePairing", "IndexedBlock", "IndexerCursor", "Project", "ProjectOperator", "Session", "WorkerHeartbeat", "_prisma_migrations"].sort(),
     );
 
     const records = await query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
@@ -113,7 +113,8 @@ describe("checkMigrations / createMigration", () => {
     const prisma = await copyOfPrismaDir();
     try {
       const schema = await readFile(prisma.schemaPath, "utf8");
-      await writeFile(prisma.schemaPath, schema.replace("  serial       String?\n", "  serial       String?\n  firmware     String?\n"));
+      // Column alignment follows the model's longest field name, so match any spacing.
+      await writeFile(prisma.schemaPath, schema.replace(/^( {2}serial +String\?\n)/m, "$1  firmware String?\n"));
 
       const check = await checkMigrations(server.url, prisma);
       expect(check.upToDate).toBe(false);

@@ -1,0 +1,4 @@
+import "server-only";
+
+export { ChainIndexer, createIndexerJob, type BatchOutcome, type ChainIndexerOptions, type Reorg } from "./indexer";
+export { defaultConfirmations, indexerSettings } from "./config";
