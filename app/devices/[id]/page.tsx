@@ -1,0 +1,66 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getSession } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { shortAddress } from "@/lib/devices/format";
+import { devicePreview } from "@/lib/devices/queries";
+import { parseDeviceAddress } from "@/lib/devices/claim-label";
+import { OwnerActions } from "@/components/devices/owner-actions";
+
+type Props = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const address = parseDeviceAddress((await params).id);
+  return { title: address ? `Device ${shortAddress(address)}` : "Device" };
+}
+
+function formatDate(iso: string | null): string {
+  return iso ? new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "—";
+}
+
+/** Public device page; its owner also gets transfer and release. */
+export default async function DevicePage({ params }: Props) {
+  const address = parseDeviceAddress((await params).id);
+  if (!address) notFound();
+  const [device, session] = await Promise.all([devicePreview(db(), address), getSession()]);
+  if (!device.registered) notFound();
+  const isOwner = Boolean(session && device.owner && session.address.toLowerCase() === device.owner.toLowerCase());
+
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">
+        {device.model} <code className="address">{shortAddress(device.address)}</code>
+      </h1>
+      <dl className="device-facts card" data-testid="device-details">
+        <dt>Device address</dt>
+        <dd>
+          <code className="address">{device.address}</code>
+        </dd>
+        <dt>Project</dt>
+        <dd>{device.project?.name ?? "—"}</dd>
+        <dt>Model</dt>
+        <dd>{device.model}</dd>
+        <dt>Status</dt>
+        <dd>{device.active ? "Active" : "Deactivated"}</dd>
+        <dt>Owner</dt>
+        <dd>{device.owner ? <code className="address" title={device.owner}>{isOwner ? "You" : shortAddress(device.owner)}</code> : "Unclaimed"}</dd>
+        <dt>Claimed since</dt>
+        <dd>{formatDate(device.claimedAt)}</dd>
+        <dt>Last seen</dt>
+        <dd>{device.lastSeenAt ? formatDate(device.lastSeenAt) : "Never (no data yet)"}</dd>
+      </dl>
+      {/* Slot: exact location and recent readings, once ingestion stores them. */}
+      <section className="card placeholder" aria-labelledby="location-title" data-testid="device-location-slot">
+        <h2 id="location-title">Location and readings</h2>
+        <p>The device&apos;s location and latest measurements appear here once it sends signed data.</p>
+      </section>
+      {!device.owner && (
+        <p>
+          <Link href="/devices/claim">Claim this device</Link>
+        </p>
+      )}
+      {isOwner && device.owner && <OwnerActions device={device.address} owner={device.owner} />}
+    </section>
+  );
+}
