@@ -6,6 +6,7 @@ import { defineConfig } from "@playwright/test";
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const PG_PORT = Number(process.env.E2E_PG_PORT ?? 55433);
 const ANVIL_PORT = Number(process.env.E2E_ANVIL_PORT ?? 18545);
+const MQTT_PORT = Number(process.env.E2E_MQTT_PORT ?? 11883);
 const APP_URL = `http://localhost:${PORT}`;
 
 // A fresh database and chain every run. Workers load this file again; the
@@ -63,6 +64,7 @@ export default defineConfig({
       PORT: String(PORT),
       PG_PORT: String(PG_PORT),
       ANVIL_PORT: String(ANVIL_PORT),
+      MQTT_PORT: String(MQTT_PORT),
       APP_URL,
     },
   },

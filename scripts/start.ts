@@ -105,6 +105,12 @@ async function main(): Promise<void> {
   };
   const bin = (name: string) => join(root, "node_modules", ".bin", name);
   supervisor.start("worker", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "worker.ts")], runtimeEnv);
+  if (!env.MQTT_URL) {
+    supervisor.start("mqtt", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "mqtt-broker.ts")], {
+      ...runtimeEnv,
+      MQTT_PORT: String(env.MQTT_PORT),
+    });
+  }
   supervisor.start("web", bin("next"), ["start", "--port", String(env.PORT)], runtimeEnv);
 
   const { checks } = JSON.parse(await waitForHealthy(`http://127.0.0.1:${env.PORT}/api/health`, 90_000)) as HealthReport;
