@@ -2,9 +2,30 @@
  * The background worker process. Any number may run against one database;
  * `npm start` runs one. Stops cleanly on SIGINT/SIGTERM after the current tick.
  */
-import { parseServerEnv, ConfigError } from "../lib/config/env";
+import { readDeployment } from "../lib/chain/deployments";
+import { parseServerEnv, ConfigError, type ServerEnv } from "../lib/config/env";
 import { createDbClient } from "../lib/db/client";
+import { createAuthCleanupJob } from "../lib/auth/cleanup";
+import { ChainIndexer, createIndexerJob, indexerSettings } from "../lib/indexer";
+import { createTelemetryPartitionsJob } from "../lib/ingest/store-partitions";
+import type { WorkerJob } from "../lib/worker/loop";
 import { runWorker } from "../lib/worker/loop";
+
+/** The chain indexer for CHAIN_ID's deployment, or none (logged) when there is no RPC or deployment. */
+function indexerJobs(env: ServerEnv, log: (message: string) => void): WorkerJob[] {
+  if (!env.RPC_URL) {
+    log("no RPC_URL: running without the chain indexer");
+    return [];
+  }
+  const deployment = readDeployment(env.DEPLOYMENTS_FILE, env.CHAIN_ID);
+  if (!deployment) {
+    log(`no deployment for chain ${env.CHAIN_ID} in ${env.DEPLOYMENTS_FILE}: running without the chain indexer`);
+    return [];
+  }
+  const settings = indexerSettings(env, deployment.chainId);
+  log(`indexing chain ${deployment.chainId} from block ${deployment.blockNumber} (${settings.confirmations} confirmation(s), ${settings.batchBlocks} blocks per batch)`);
+  return [createIndexerJob(new ChainIndexer({ rpcUrl: env.RPC_URL, deployment, ...settings, log }))];
+}
 
 async function main(): Promise<void> {
   const env = parseServerEnv();
@@ -13,7 +34,8 @@ async function main(): Promise<void> {
   const controller = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => controller.abort());
   try {
-    await runWorker({ db, jobs: [], tickMs: env.WORKER_TICK_MS, signal: controller.signal, log: console.log });
+    const jobs = [...indexerJobs(env, console.log), createTelemetryPartitionsJob(), createAuthCleanupJob()];
+    await runWorker({ db, jobs, tickMs: env.WORKER_TICK_MS, signal: controller.signal, log: console.log });
   } finally {
     await db.$disconnect();
   }
