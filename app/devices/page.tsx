@@ -32,6 +32,12 @@ function DeviceTable({ devices }: { devices: OwnedDevice[] }) {
               <Link href={`/devices/${device.address}`} title={device.address}>
                 {device.serial ?? shortAddress(device.address)}
               </Link>
+              {device.serial && (
+                <>
+                  {" "}
+                  <code className="address muted">{shortAddress(device.address)}</code>
+                </>
+              )}
             </th>
             <td>{device.projectName}</td>
             <td>{device.model}</td>

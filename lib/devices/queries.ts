@@ -1,6 +1,7 @@
 import "server-only";
 import { getAddress, type Address } from "viem";
 import type { PrismaClient } from "@/lib/db/generated/client";
+import { lastSeenByDevice } from "@/lib/ingest/device-activity";
 import type { DevicePreview } from "./api-types";
 
 /** What the chain index (Device/Project rows the indexer keeps in sync) says about one device. */
@@ -9,6 +10,7 @@ export async function devicePreview(db: PrismaClient, device: Address): Promise<
   if (!row) {
     return { address: getAddress(device), registered: false, project: null, model: null, active: null, owner: null, claimedAt: null, lastSeenAt: null };
   }
+  const lastSeen = await lastSeenByDevice(db, [device]);
   return {
     address: getAddress(row.address),
     registered: true,
@@ -17,7 +19,7 @@ export async function devicePreview(db: PrismaClient, device: Address): Promise<
     active: row.active,
     owner: row.ownerAddress ? getAddress(row.ownerAddress) : null,
     claimedAt: row.claimedAt?.toISOString() ?? null,
-    lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
+    lastSeenAt: lastSeen.get(row.address)?.toISOString() ?? null,
   };
 }
 
@@ -39,6 +41,7 @@ export async function ownedDevices(db: PrismaClient, owner: Address): Promise<Ow
     include: { project: { select: { name: true } } },
     orderBy: [{ claimedAt: { sort: "desc", nulls: "last" } }, { address: "asc" }],
   });
+  const lastSeen = await lastSeenByDevice(db, rows.map((row) => row.address as Address));
   return rows.map((row) => ({
     address: getAddress(row.address),
     projectName: row.project.name,
@@ -46,6 +49,6 @@ export async function ownedDevices(db: PrismaClient, owner: Address): Promise<Ow
     serial: row.serial,
     active: row.active,
     claimedAt: row.claimedAt,
-    lastSeenAt: row.lastSeenAt,
+    lastSeenAt: lastSeen.get(row.address) ?? null,
   }));
 }

@@ -125,7 +125,7 @@ async function writeDevices(tx: Tx, chainId: number, devices: DeviceProjection[]
     };
   });
   // One statement per chunk instead of one upsert per device (a registration batch can hold hundreds).
-  // serial and lastSeenAt are off-chain: never touched here. Timestamps are UTC, as Prisma stores them.
+  // serial is off-chain: never touched here. Timestamps are UTC, as Prisma stores them.
   for (const batch of chunks(rows)) {
     await tx.$executeRaw`
       INSERT INTO "Device" ("address", "projectId", "model", "claimKey", "active", "ownerAddress", "nonce", "claimedAt", "registeredBlock", "registeredAt")

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Device" DROP COLUMN "lastSeenAt";
