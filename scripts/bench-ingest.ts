@@ -23,7 +23,7 @@ import { toWireJson } from "../lib/ingest/message";
 import { startMqttBroker } from "../lib/ingest/mqtt-broker";
 import { createIngestDeps } from "../lib/ingest/pipeline";
 import { handleTelemetryRequest } from "../lib/ingest/pipeline-http";
-import { TokenBuckets } from "../lib/ingest/rate-limit";
+import { TokenBuckets } from "../lib/http/rate-limit";
 import { signTelemetry } from "../lib/ingest/sign";
 import { createIngestPool } from "../lib/ingest/store";
 

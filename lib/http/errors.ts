@@ -40,3 +40,14 @@ export class ServiceUnavailableError extends DomainError {
     super(code, message, 503, options);
   }
 }
+
+/** Too many requests from one client; `retryAfterSeconds` goes into the Retry-After header. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = "Too many requests. Wait a moment and try again.",
+    code = "rate_limited",
+  ) {
+    super(code, message, 429);
+  }
+}

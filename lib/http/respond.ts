@@ -1,5 +1,5 @@
 import { ZodError } from "zod";
-import { DomainError } from "./errors";
+import { DomainError, RateLimitedError } from "./errors";
 
 export type FieldIssue = { path: string; message: string };
 
@@ -34,7 +34,8 @@ export function errorResponse(error: unknown, log: (error: unknown) => void = de
   if (error instanceof DomainError) {
     if (error.status >= 500) log(error);
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
-    return json(body, { status: error.status });
+    const headers = error instanceof RateLimitedError ? { "Retry-After": String(error.retryAfterSeconds) } : undefined;
+    return json(body, { status: error.status, headers });
   }
   log(error);
   const body: ErrorBody = { error: { code: "internal_error", message: "Something went wrong on our side." } };

@@ -6,7 +6,7 @@ import { rejection, type RejectionCode } from "./codes";
 import { CLIENT_RATE_LIMIT, MAX_BODY_BYTES } from "./limits";
 import { deviceFromTopic, parseMqttPayload } from "./message";
 import { ingestBatch, type IngestDeps, type IngestResult } from "./pipeline";
-import { TokenBuckets } from "./rate-limit";
+import { TokenBuckets } from "../http/rate-limit";
 
 /**
  * The app's own MQTT 3.1.1/5 broker (aedes) for devices (docs/device-protocol.md §8),

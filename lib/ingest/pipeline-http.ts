@@ -5,7 +5,8 @@ import { REJECTION_CODES, type RejectionCode } from "./codes";
 import { CLIENT_RATE_LIMIT, MAX_BODY_BYTES } from "./limits";
 import { parseTelemetryBatch } from "./message";
 import { IngestStorageError, ingestBatch, type IngestDeps } from "./pipeline";
-import { TokenBuckets } from "./rate-limit";
+import { clientAddress } from "../http/client-address";
+import { TokenBuckets } from "../http/rate-limit";
 
 /**
  * POST /api/v1/telemetry (docs/device-protocol.md §7): whole-request checks
@@ -33,16 +34,6 @@ function requestError(code: RejectionCode, status: number, detail?: string, retr
   return response;
 }
 
-/**
- * The client's address: the rightmost X-Forwarded-For entry, i.e. the one the
- * nearest proxy (or Next.js itself) added. Behind more than one proxy, or with
- * no proxy that overwrites the header, a client can choose its own key.
- */
-export function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").at(-1)?.trim();
-  return last || request.headers.get("x-real-ip") || "unknown";
-}
 
 /** The body, or null once it exceeds `limit` bytes (the stream is cancelled then: nothing more is read). */
 export async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array | null> {

@@ -5,7 +5,7 @@ import { isRetryable, rejection, type Rejection } from "./codes";
 import { encodeTelemetry } from "./encoding";
 import { DEFAULT_SKEW, DEVICE_RATE_LIMIT, type SkewWindow } from "./limits";
 import type { ParseResult, SignedTelemetryMessage } from "./message";
-import { TokenBuckets } from "./rate-limit";
+import { TokenBuckets } from "../http/rate-limit";
 import {
   advanceDeviceStates,
   dupKey,

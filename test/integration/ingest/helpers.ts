@@ -7,7 +7,7 @@ import { createDbClient } from "../../../lib/db/create-client";
 import { toWireJson, type SignedTelemetryMessage, type TelemetryMessage } from "../../../lib/ingest/message";
 import { createIngestDeps, type IngestDeps } from "../../../lib/ingest/pipeline";
 import { handleTelemetryRequest, type HttpIngestDeps } from "../../../lib/ingest/pipeline-http";
-import { TokenBuckets } from "../../../lib/ingest/rate-limit";
+import { TokenBuckets } from "../../../lib/http/rate-limit";
 import { signTelemetry } from "../../../lib/ingest/sign";
 import { createIngestPool } from "../../../lib/ingest/store";
 

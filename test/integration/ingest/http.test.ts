@@ -3,7 +3,7 @@ import { bytesToHex } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { encodeTelemetry, telemetryDigest } from "../../../lib/ingest/encoding";
 import { MAX_BATCH_MESSAGES, MAX_BODY_BYTES } from "../../../lib/ingest/limits";
-import { TokenBuckets } from "../../../lib/ingest/rate-limit";
+import { TokenBuckets } from "../../../lib/http/rate-limit";
 import { createIngestPool } from "../../../lib/ingest/store";
 import {
   postTelemetry,

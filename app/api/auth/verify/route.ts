@@ -1,5 +1,6 @@
 import { type Hex } from "viem";
 import { z } from "zod";
+import { assertSignInAllowed } from "@/lib/auth/rate-limit";
 import { setSessionCookie } from "@/lib/auth/session";
 import { signIn } from "@/lib/auth/siwe";
 import { handle, parseJsonBody } from "@/lib/http/handler";
@@ -15,6 +16,7 @@ const verifyBody = z.object({
 });
 
 export const POST = handle(async (request: Request) => {
+  assertSignInAllowed(request);
   const { message, signature } = await parseJsonBody(request, verifyBody);
   const session = await signIn({ message, signature, host: request.headers.get("host") });
   await setSessionCookie(session.token, session.expiresAt);
