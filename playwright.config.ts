@@ -65,6 +65,8 @@ export default defineConfig({
       PG_PORT: String(PG_PORT),
       ANVIL_PORT: String(ANVIL_PORT),
       MQTT_PORT: String(MQTT_PORT),
+      // The journeys make their own data; 50 simulated devices would only load the 2-core machine.
+      SIMULATOR: "off",
       APP_URL,
     },
   },

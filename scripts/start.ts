@@ -102,14 +102,12 @@ async function main(): Promise<void> {
     DEPLOYMENTS_FILE: stack.deploymentsFile,
     APP_URL: appUrl,
     PORT: String(env.PORT),
+    MQTT_PORT: String(env.MQTT_PORT),
   };
   const bin = (name: string) => join(root, "node_modules", ".bin", name);
   supervisor.start("worker", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "worker.ts")], runtimeEnv);
   if (!env.MQTT_URL) {
-    supervisor.start("mqtt", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "mqtt-broker.ts")], {
-      ...runtimeEnv,
-      MQTT_PORT: String(env.MQTT_PORT),
-    });
+    supervisor.start("mqtt", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "mqtt-broker.ts")], runtimeEnv);
   }
   supervisor.start("web", bin("next"), ["start", "--port", String(env.PORT)], runtimeEnv);
 
@@ -120,6 +118,11 @@ async function main(): Promise<void> {
       `chain ${checks.chain.chainId} at block ${checks.chain.blockNumber} ${checks.chain.latencyMs} ms, ` +
       `${checks.worker.instances} worker(s)`,
   );
+
+  if (env.SIMULATOR) {
+    const simulatorArgs = [join(root, "scripts", "simulate.ts"), "--devices", String(env.SIMULATOR_DEVICES), "--url", `http://127.0.0.1:${env.PORT}`];
+    supervisor.start("simulator", bin("tsx"), simulatorArgs, { ...runtimeEnv, CHAIN_ID: String(stack.deployment.chainId) }, { essential: false });
+  }
 }
 
 main().catch((error: unknown) => {

@@ -46,6 +46,9 @@ const serverEnvSchema = z.object({
   MQTT_PORT: z.coerce.number().int().min(1).max(65535).default(1883),
   /** Seed the demo project and fleet on start; defaults to on for the local chain only. */
   SEED_DEMO: z.stringbool().optional(),
+  /** `npm start` runs the device simulator (lib/simulator) unless this is off. */
+  SIMULATOR: z.stringbool().default(true),
+  SIMULATOR_DEVICES: z.coerce.number().int().positive().max(100_000).default(50),
   /** RPC the browser's wallet libraries read from; defaults to RPC_URL (never put a keyed URL here). */
   PUBLIC_RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
   /** Enables WalletConnect-based wallets in the connect modal; injected wallets work without it. */

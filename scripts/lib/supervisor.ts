@@ -18,7 +18,11 @@ export class Supervisor {
 
   constructor(private readonly onUnexpectedExit: (name: string, code: number | null) => void) {}
 
-  start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {
+  /**
+   * Starts a child. An essential child's unexpected exit stops the whole
+   * stack; an optional one (the simulator) is only reported.
+   */
+  start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, { essential = true } = {}): void {
     const log = logger(name);
     const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     pipeLines(child.stdout!, log);
@@ -26,8 +30,8 @@ export class Supervisor {
     const exited = new Promise<number | null>((resolve) => {
       child.on("exit", (code, signal) => {
         if (!this.stopping) {
-          log(`exited (${signal ?? `code ${code}`})`);
-          this.onUnexpectedExit(name, code);
+          log(`exited (${signal ?? `code ${code}`})${essential ? "" : "; the rest of the stack keeps running"}`);
+          if (essential) this.onUnexpectedExit(name, code);
         }
         resolve(code);
       });
