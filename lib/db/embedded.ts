@@ -195,7 +195,8 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
   });
 }
 
-async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `run` on a short-lived connection to `url`, closed afterwards whatever happens. */
+export async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

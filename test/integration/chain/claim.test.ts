@@ -14,17 +14,9 @@ import {
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deviceRegistryAbi, projectRegistryAbi } from "../../../lib/chain/abi.generated";
+import { claimTypedData } from "../../../lib/devices/claim-typed-data";
 import { ensureDeployed, LOCAL_DEV_PRIVATE_KEY, type Deployment } from "../../../lib/chain/deploy";
 import { anvilPool, tempDir } from "./helpers";
-
-const CLAIM_TYPES = {
-  Claim: [
-    { name: "owner", type: "address" },
-    { name: "device", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
 
 const anvils = anvilPool();
 const dir = tempDir();
@@ -74,12 +66,7 @@ async function signClaim(signerKey: Hex, device: Address, claimOwner: Address, d
     functionName: "deviceInfo",
     args: [device],
   });
-  return privateKeyToAccount(signerKey).signTypedData({
-    domain: { name: "DePIN Hub DeviceRegistry", version: "1", chainId: deployment.chainId, verifyingContract: deployment.contracts.DeviceRegistry },
-    types: CLAIM_TYPES,
-    primaryType: "Claim",
-    message: { owner: claimOwner, device, nonce: info.nonce, deadline },
-  });
+  return privateKeyToAccount(signerKey).signTypedData(claimTypedData({ chainId: deployment.chainId, registry: deployment.contracts.DeviceRegistry, owner: claimOwner, device, nonce: info.nonce, deadline }));
 }
 
 /** Submits a claim from the admin account (any relayer may); resolves with the receipt. */
@@ -116,12 +103,7 @@ describe("DeviceRegistry on anvil", () => {
       args: [owner.address, device, 0n, deadline],
     });
     expect(onChainDigest).toBe(
-      hashTypedData({
-        domain: { name: "DePIN Hub DeviceRegistry", version: "1", chainId: deployment.chainId, verifyingContract: deployment.contracts.DeviceRegistry },
-        types: CLAIM_TYPES,
-        primaryType: "Claim",
-        message: { owner: owner.address, device, nonce: 0n, deadline },
-      }),
+      hashTypedData(claimTypedData({ chainId: deployment.chainId, registry: deployment.contracts.DeviceRegistry, owner: owner.address, device, nonce: 0n, deadline })),
     );
 
     const receipt = await submitClaim(device, owner.address, deadline, await signClaim(deviceKey, device, owner.address, deadline));

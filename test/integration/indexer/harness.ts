@@ -1,6 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import pg from "pg";
 import {
   createPublicClient,
   createWalletClient,
@@ -13,21 +12,13 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { deviceRegistryAbi, projectRegistryAbi } from "../../../lib/chain/abi.generated";
+import { claimTypedData } from "../../../lib/devices/claim-typed-data";
 import { ensureDeployed, LOCAL_DEV_PRIVATE_KEY, type Deployment } from "../../../lib/chain/deploy";
 import { createDbClient, type PrismaClient } from "../../../lib/db/create-client";
-import { createTemporaryDatabase, type TemporaryDatabase } from "../../../lib/db/embedded";
+import { createTemporaryDatabase, withClient, type TemporaryDatabase } from "../../../lib/db/embedded";
 import { defaultPrismaPaths } from "../../../lib/db/migrate";
 import { ChainIndexer, type ChainIndexerOptions } from "../../../lib/indexer";
 import { anvilPool, tempDir } from "../chain/helpers";
-
-const CLAIM_TYPES = {
-  Claim: [
-    { name: "owner", type: "address" },
-    { name: "device", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
 
 
 export interface IndexerHarness {
@@ -117,15 +108,6 @@ async function migratedDatabase(adminUrl: string): Promise<TemporaryDatabase> {
   }
 }
 
-async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 export type ChainActions = ReturnType<typeof chainActions>;
 
@@ -176,12 +158,7 @@ function chainActions(rpcUrl: string, deployment: Deployment) {
     async claim(device: { key: Hex; address: Address }, owner: Address): Promise<TransactionReceipt> {
       const info = await publicClient.readContract({ address: DeviceRegistry, abi: deviceRegistryAbi, functionName: "deviceInfo", args: [device.address] });
       const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
-      const signature = await privateKeyToAccount(device.key).signTypedData({
-        domain: { name: "DePIN Hub DeviceRegistry", version: "1", chainId: deployment.chainId, verifyingContract: DeviceRegistry },
-        types: CLAIM_TYPES,
-        primaryType: "Claim",
-        message: { owner, device: device.address, nonce: info.nonce, deadline },
-      });
+      const signature = await privateKeyToAccount(device.key).signTypedData(claimTypedData({ chainId: deployment.chainId, registry: DeviceRegistry, owner, device: device.address, nonce: info.nonce, deadline }));
       return send(admin, { address: DeviceRegistry, abi: deviceRegistryAbi, functionName: "claim", args: [device.address, owner, deadline, signature] });
     },
     transfer: (from: PrivateKeyAccount, to: Address, device: Address) =>
