@@ -18,3 +18,26 @@ export async function lastSeenByDevice(db: PrismaClient, devices: readonly Addre
   }
   return seen;
 }
+
+/** The newest signed position a device reported, in the protocol's fixed-point units decoded. */
+export interface PositionFix {
+  lat: number;
+  lon: number;
+  accuracyMeters: number | null;
+  measuredAt: Date;
+}
+
+export async function latestPositionFix(db: PrismaClient, device: Address): Promise<PositionFix | null> {
+  const rows = await db.$queryRaw<Array<{ lat_e6: number; lon_e6: number; accuracy_cm: number | null; measured_at: Date }>>`
+    SELECT lat_e6, lon_e6, accuracy_cm, measured_at FROM ingest.telemetry
+    WHERE device = ${Buffer.from(hexToBytes(device))} AND lat_e6 IS NOT NULL
+    ORDER BY measured_at DESC LIMIT 1`;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    lat: row.lat_e6 / 1e6,
+    lon: row.lon_e6 / 1e6,
+    accuracyMeters: row.accuracy_cm === null ? null : row.accuracy_cm / 100,
+    measuredAt: row.measured_at,
+  };
+}

@@ -4,7 +4,10 @@ import { notFound } from "next/navigation";
 import { getSession } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { shortAddress } from "@/lib/devices/format";
+import { locationForViewer, type DeviceLocation } from "@/lib/devices/location";
 import { devicePreview } from "@/lib/devices/queries";
+import { canSeeExactLocation } from "@/lib/devices/viewer";
+import { latestPositionFix } from "@/lib/ingest/device-activity";
 import { parseDeviceAddress } from "@/lib/devices/claim-label";
 import { OwnerActions } from "@/components/devices/owner-actions";
 
@@ -19,13 +22,33 @@ function formatDate(iso: string | null): string {
   return iso ? new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "—";
 }
 
-/** Public device page; its owner also gets transfer and release. */
+function LocationFacts({ location }: { location: DeviceLocation | null }) {
+  if (!location) return <p className="muted">No position reported yet.</p>;
+  if (location.precision === "cell") {
+    return (
+      <p>
+        In H3 cell <code>{location.cell}</code> (resolution {location.resolution}, about 5 km²) as of {formatDate(location.measuredAt.toISOString())}.{" "}
+        <span className="muted">The exact position is shown only to the owner and the project&apos;s admins.</span>
+      </p>
+    );
+  }
+  return (
+    <p>
+      {location.lat.toFixed(6)}, {location.lon.toFixed(6)}
+      {location.accuracyMeters !== null && ` (±${location.accuracyMeters.toFixed(1)} m)`} as of {formatDate(location.measuredAt.toISOString())}
+    </p>
+  );
+}
+
+/** Public device page; its owner and project staff see the exact location; the owner also gets transfer and release. */
 export default async function DevicePage({ params }: Props) {
   const address = parseDeviceAddress((await params).id);
   if (!address) notFound();
   const [device, session] = await Promise.all([devicePreview(db(), address), getSession()]);
   if (!device.registered) notFound();
   const isOwner = Boolean(session && device.owner && session.address.toLowerCase() === device.owner.toLowerCase());
+  const [fix, exact] = await Promise.all([latestPositionFix(db(), address), canSeeExactLocation(db(), address, session?.address ?? null)]);
+  const location = fix ? locationForViewer(fix, exact) : null;
 
   return (
     <section aria-labelledby="page-title">
@@ -50,10 +73,9 @@ export default async function DevicePage({ params }: Props) {
         <dt>Last seen</dt>
         <dd>{device.lastSeenAt ? formatDate(device.lastSeenAt) : "Never (no data yet)"}</dd>
       </dl>
-      {/* Slot: exact location and recent readings, once ingestion stores them. */}
-      <section className="card placeholder" aria-labelledby="location-title" data-testid="device-location-slot">
-        <h2 id="location-title">Location and readings</h2>
-        <p>The device&apos;s location and latest measurements appear here once it sends signed data.</p>
+      <section className="card" aria-labelledby="location-title" data-testid="device-location">
+        <h2 id="location-title">Location</h2>
+        <LocationFacts location={location} />
       </section>
       {!device.owner && (
         <p>
