@@ -8,6 +8,7 @@ import { locationForViewer, type DeviceLocation } from "@/lib/devices/location";
 import { devicePreview } from "@/lib/devices/queries";
 import { canSeeExactLocation } from "@/lib/devices/viewer";
 import { latestPositionFix } from "@/lib/ingest/device-activity";
+import { latestQuality, type LatestQuality } from "@/lib/processing/latest-quality";
 import { parseDeviceAddress } from "@/lib/devices/claim-label";
 import { OwnerActions } from "@/components/devices/owner-actions";
 
@@ -40,6 +41,29 @@ function LocationFacts({ location }: { location: DeviceLocation | null }) {
   );
 }
 
+function QualityFacts({ quality }: { quality: LatestQuality | null }) {
+  if (!quality) return <p className="muted">Scored once a full hour of data has arrived.</p>;
+  return (
+    <>
+      <p>
+        <strong>{quality.score}/100</strong> for the hour from {formatDate(quality.hourStart.toISOString())}: {quality.messageCount} messages,
+        online {quality.onlineMinutes} of 60 minutes.
+      </p>
+      {quality.findings.length === 0 ? (
+        <p>No problems found.</p>
+      ) : (
+        <ul>
+          {quality.findings.map((finding) => (
+            <li key={`${finding.check}-${finding.at}`}>
+              {finding.reason} <span className="muted">(−{finding.penalty})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
 /** Public device page; its owner and project staff see the exact location; the owner also gets transfer and release. */
 export default async function DevicePage({ params }: Props) {
   const address = parseDeviceAddress((await params).id);
@@ -47,7 +71,11 @@ export default async function DevicePage({ params }: Props) {
   const [device, session] = await Promise.all([devicePreview(db(), address), getSession()]);
   if (!device.registered) notFound();
   const isOwner = Boolean(session && device.owner && session.address.toLowerCase() === device.owner.toLowerCase());
-  const [fix, exact] = await Promise.all([latestPositionFix(db(), address), canSeeExactLocation(db(), address, session?.address ?? null)]);
+  const [fix, exact, quality] = await Promise.all([
+    latestPositionFix(db(), address),
+    canSeeExactLocation(db(), address, session?.address ?? null),
+    latestQuality(db(), address),
+  ]);
   const location = fix ? locationForViewer(fix, exact) : null;
 
   return (
@@ -76,6 +104,10 @@ export default async function DevicePage({ params }: Props) {
       <section className="card" aria-labelledby="location-title" data-testid="device-location">
         <h2 id="location-title">Location</h2>
         <LocationFacts location={location} />
+      </section>
+      <section className="card" aria-labelledby="quality-title" data-testid="device-quality">
+        <h2 id="quality-title">Data quality</h2>
+        <QualityFacts quality={quality} />
       </section>
       {!device.owner && (
         <p>

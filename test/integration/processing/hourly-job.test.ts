@@ -5,6 +5,7 @@ import { createDbClient } from "../../../lib/db/create-client";
 import type { DeviceHour } from "../../../lib/db/generated/client";
 import type { SignedTelemetryMessage } from "../../../lib/ingest/message";
 import { createHourlyProcessingJob, processHour } from "../../../lib/processing";
+import { latestQuality } from "../../../lib/processing/latest-quality";
 import { postTelemetry, registerDevices, signed, testHttpDeps, testPool, wire, type TestDevice } from "../ingest/helpers";
 
 const db = createDbClient(inject("databaseUrl"));
@@ -89,6 +90,12 @@ describe("hourly processing job", () => {
     // The jump is not travelled distance, and it costs points.
     expect(b.distanceMeters).toBeLessThan(1_000);
     expect(b.qualityScore).toBeLessThanOrEqual(85);
+
+    // What the device page shows: the newest hour's score and its reasons.
+    const shown = await latestQuality(db, teleporter.address);
+    expect(shown).toMatchObject({ score: b.qualityScore, messageCount: 60, onlineMinutes: 10 });
+    expect(shown?.findings.map((f) => f.check)).toContain("impossible-speed");
+    expect(await latestQuality(db, "0x00000000000000000000000000000000000000ff")).toBeNull();
   });
 
   it("is idempotent: running again and recomputing give identical rows", async () => {
