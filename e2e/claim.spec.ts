@@ -6,6 +6,7 @@ import { anvil } from "viem/chains";
 import { deviceRegistryAbi, projectRegistryAbi } from "../lib/chain/abi.generated";
 import { formatClaimLabel } from "../lib/devices/claim-label";
 import { shortAddress } from "../lib/devices/format";
+import { demoDeviceKey } from "../lib/seed/demo-fleet";
 import { ANVIL_RPC_URL, connectAndSignIn, expect, test } from "./fixtures";
 import { ANVIL_DEV_PRIVATE_KEYS } from "./wallet";
 
@@ -18,8 +19,7 @@ import { ANVIL_DEV_PRIVATE_KEYS } from "./wallet";
  * one, as the local admin (anvil account 0); the owners are accounts 1 and 2.
  */
 
-// Same derivation as lib/seed/demo.ts (which is server-only): demo device 0.
-const demoDevice0 = privateKeyToAccount(keccak256(stringToBytes("depinhub:demo-device:0"))).address;
+const demoDevice0 = privateKeyToAccount(demoDeviceKey(0)).address;
 
 // Derived from this run's data dir: a worker restarted after a failure must see the same device.
 const runSeed = process.env.E2E_DATA_DIR ?? "adhoc";

@@ -2,7 +2,7 @@ import "server-only";
 import { isAddressEqual, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { anvil } from "viem/chains";
-import { demoDevices } from "@/lib/seed/demo";
+import { demoDevices } from "@/lib/seed/demo-fleet";
 import { DomainError } from "@/lib/http/errors";
 import type { PairingView } from "./api-types";
 import { CLAIM_TYPES } from "./claim-typed-data";

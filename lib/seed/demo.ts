@@ -1,31 +1,14 @@
 import "server-only";
-import { createPublicClient, createWalletClient, http, keccak256, stringToBytes, stringToHex, zeroAddress, type Address, type Hex } from "viem";
+import { createPublicClient, createWalletClient, http, stringToHex, zeroAddress, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { deviceRegistryAbi, projectRegistryAbi } from "../chain/abi.generated";
 import type { Deployment } from "../chain/deploy";
 import type { PrismaClient } from "../db/generated/client";
 import { ChainIndexer } from "../indexer";
+import { demoDevices } from "./demo-fleet";
 
 export const DEMO_PROJECT_SLUG = "demo";
 const DEMO_PROJECT_NAME = "DePIN Hub Demo";
-
-/** The demo fleet's models; the simulator (ingestion issue) gives each a behaviour. */
-const DEMO_MODELS = ["AQ-Tracker v2", "AQ-Tracker v2", "WeatherStation S1", "SolarMeter M3", "DashCam D1"] as const;
-
-/**
- * Demo devices' private keys, derived from a public label so the simulator can
- * sign as them. They guard nothing of value: never register them on a real chain.
- */
-export function demoDeviceKey(index: number): Hex {
-  return keccak256(stringToBytes(`depinhub:demo-device:${index}`));
-}
-
-export function demoDevices(): Array<{ address: Address; privateKey: Hex; model: string; serial: string }> {
-  return DEMO_MODELS.map((model, index) => {
-    const privateKey = demoDeviceKey(index);
-    return { address: privateKeyToAccount(privateKey).address, privateKey, model, serial: `DEMO-${String(index + 1).padStart(4, "0")}` };
-  });
-}
 
 interface SeedOptions {
   db: PrismaClient;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { demoDevices } from "../seed/demo";
+import { demoDevices } from "../seed/demo-fleet";
 import { describeFleet, generateFleet, simDevice, type FleetOptions } from "./fleet";
 import { Rng } from "./random";
 import { buildLoopRoute } from "./route";

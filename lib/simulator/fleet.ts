@@ -1,4 +1,5 @@
 import { keccak256, stringToBytes, type Address, type Hex } from "viem";
+import { demoDeviceKey } from "../seed/demo-fleet";
 import { privateKeyToAddress } from "viem/accounts";
 import { CITIES, type City } from "./cities";
 import { offsetMetres, type LatLon } from "./geo";
@@ -72,10 +73,6 @@ export const DEFAULT_FLEET_SIZE = 50;
 export const DEFAULT_INTERVAL_MS = 10_000;
 export const DEMO_DEVICE_COUNT = 5;
 
-/** Same derivation as lib/seed/demo.ts demoDeviceKey (not imported: that module is server-only). */
-export function demoDeviceKey(index: number): Hex {
-  return keccak256(stringToBytes(`depinhub:demo-device:${index}`));
-}
 
 /** Simulated devices past the demo five: a public label, so anyone can re-derive (and sign as) them. */
 export function simulatedDeviceKey(seed: number, index: number): Hex {

@@ -2,7 +2,7 @@ import { createPublicClient, createWalletClient, http, stringToHex, zeroAddress,
 import { privateKeyToAccount } from "viem/accounts";
 import { deviceRegistryAbi } from "../chain/abi.generated";
 import type { Deployment } from "../chain/deployments";
-import { demoDeviceKey } from "./fleet";
+import { demoDeviceKey } from "../seed/demo-fleet";
 
 /**
  * Registers simulated devices on-chain in the demo project so their telemetry

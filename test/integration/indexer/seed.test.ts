@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { LOCAL_DEV_PRIVATE_KEY } from "../../../lib/chain/deploy";
-import { demoDevices, seedDemo } from "../../../lib/seed/demo";
+import { seedDemo } from "../../../lib/seed/demo";
+import { demoDevices } from "../../../lib/seed/demo-fleet";
 import { startIndexerHarness, type IndexerHarness } from "./harness";
 
 let h: IndexerHarness;
