@@ -4,11 +4,13 @@ import { getSession } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { shortAddress } from "@/lib/devices/format";
 import { ownedDevices, type OwnedDevice } from "@/lib/devices/queries";
+import { deviceStatus } from "@/lib/quality/status";
 
 export const metadata: Metadata = { title: "My devices" };
 
 function lastSeen(date: Date | null): string {
-  return date ? date.toLocaleString("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "Never (no data yet)";
+  const when = date ? date.toLocaleString("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "Never (no data yet)";
+  return `${deviceStatus(date, new Date())} · ${when}`;
 }
 
 function DeviceTable({ devices }: { devices: OwnedDevice[] }) {

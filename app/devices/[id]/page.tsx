@@ -9,6 +9,7 @@ import { devicePreview } from "@/lib/devices/queries";
 import { canSeeExactLocation } from "@/lib/devices/viewer";
 import { latestPositionFix } from "@/lib/ingest/device-activity";
 import { latestQuality, type LatestQuality } from "@/lib/processing/latest-quality";
+import { deviceStatus } from "@/lib/quality/status";
 import { parseDeviceAddress } from "@/lib/devices/claim-label";
 import { OwnerActions } from "@/components/devices/owner-actions";
 
@@ -99,7 +100,10 @@ export default async function DevicePage({ params }: Props) {
         <dt>Claimed since</dt>
         <dd>{formatDate(device.claimedAt)}</dd>
         <dt>Last seen</dt>
-        <dd>{device.lastSeenAt ? formatDate(device.lastSeenAt) : "Never (no data yet)"}</dd>
+        <dd>
+          {deviceStatus(device.lastSeenAt ? new Date(device.lastSeenAt) : null, new Date())} ·{" "}
+          {device.lastSeenAt ? formatDate(device.lastSeenAt) : "Never (no data yet)"}
+        </dd>
       </dl>
       <section className="card" aria-labelledby="location-title" data-testid="device-location">
         <h2 id="location-title">Location</h2>
