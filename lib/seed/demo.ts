@@ -1,9 +1,10 @@
 import "server-only";
-import { createPublicClient, createWalletClient, http, stringToHex, zeroAddress, type Address, type Hex } from "viem";
+import { createPublicClient, createWalletClient, http, zeroAddress, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { deviceRegistryAbi, projectRegistryAbi } from "../chain/abi.generated";
+import { projectRegistryAbi } from "../chain/abi.generated";
 import type { Deployment } from "../chain/deploy";
 import type { PrismaClient } from "../db/generated/client";
+import { registerDevicesInBatches } from "../chain/register-devices";
 import { ChainIndexer } from "../indexer";
 import { demoDevices } from "./demo-fleet";
 
@@ -56,14 +57,7 @@ export async function seedDemo({ db, rpcUrl, deployment, adminPrivateKey, log }:
   const known = new Set((await db.device.findMany({ where: { address: { in: devices.map((d) => d.address.toLowerCase()) } }, select: { address: true } })).map((d) => d.address));
   const missing = devices.filter((device) => !known.has(device.address.toLowerCase()));
   if (missing.length > 0) {
-    const registerHash = await walletClient.writeContract({
-      chain: null,
-      address: DeviceRegistry,
-      abi: deviceRegistryAbi,
-      functionName: "registerDevices",
-      args: [projectOnchainId, missing.map((d) => ({ device: d.address, model: stringToHex(d.model, { size: 32 }), claimKey: zeroAddress }))],
-    });
-    await publicClient.waitForTransactionReceipt({ hash: registerHash });
+    await registerDevicesInBatches({ publicClient, walletClient, registry: DeviceRegistry, projectId: projectOnchainId, devices: missing });
     await indexer.catchUp(db);
   }
 

@@ -1,7 +1,8 @@
-import { createPublicClient, createWalletClient, http, stringToHex, zeroAddress, type Address, type Hex } from "viem";
+import { createPublicClient, createWalletClient, http, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { deviceRegistryAbi } from "../chain/abi.generated";
 import type { Deployment } from "../chain/deployments";
+import { registerDevicesInBatches } from "../chain/register-devices";
 import { demoDeviceKey } from "../seed/demo-fleet";
 
 /**
@@ -25,7 +26,7 @@ export interface RegisterFleetOptions {
   devices: readonly RegistrationDevice[];
   /** Defaults to the project of the first seeded demo device (lib/seed/demo.ts). */
   projectId?: bigint;
-  /** Devices per registerDevices transaction (~55k gas each: 200 stays far below a block). */
+  /** Devices per registerDevices transaction (see registerDevicesInBatches). */
   batchSize?: number;
   log?: (line: string) => void;
 }
@@ -69,20 +70,15 @@ export async function registerSimulatedFleet(options: RegisterFleetOptions): Pro
     });
   }
 
-  const batchSize = options.batchSize ?? 200;
-  for (let i = 0; i < missing.length; i += batchSize) {
-    const batch = missing.slice(i, i + batchSize);
-    const hash = await walletClient.writeContract({
-      chain: null,
-      address: registry,
-      abi: deviceRegistryAbi,
-      functionName: "registerDevices",
-      args: [projectId, batch.map((d) => ({ device: d.address, model: stringToHex(d.model, { size: 32 }), claimKey: zeroAddress }))],
-    });
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error(`registerDevices transaction ${hash} reverted`);
-    log(`registered ${Math.min(i + batchSize, missing.length)}/${missing.length} simulated devices in project #${projectId}`);
-  }
+  await registerDevicesInBatches({
+    publicClient,
+    walletClient,
+    registry,
+    projectId,
+    devices: missing,
+    batchSize: options.batchSize,
+    onBatch: (done) => log(`registered ${done}/${missing.length} simulated devices in project #${projectId}`),
+  });
   if (inOtherProject.length > 0) log(`${inOtherProject.length} simulated devices are registered in another project; their telemetry still counts there`);
   return { projectId, registered: missing.length, alreadyRegistered, inOtherProject };
 }
