@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { createPublicClient, createWalletClient, http, keccak256, type Address, type Hex, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, http, keccak256, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
   deviceRegistryAbi,
@@ -9,7 +9,7 @@ import {
   projectRegistryBytecode,
 } from "./abi.generated";
 import { ANVIL_CHAIN_ID } from "./anvil";
-import { readDeploymentsFile, type ContractName, type Deployment } from "./deployments";
+import { completeDeployment, CONTRACT_NAMES, readDeploymentsFile, type ContractName, type Deployment } from "./deployments";
 
 export type { Deployment } from "./deployments";
 
@@ -25,10 +25,32 @@ export interface EnsureDeployedOptions {
   log?: (message: string) => void;
 }
 
-const CURRENT_BYTECODE_HASHES: Record<ContractName, Hex> = {
-  ProjectRegistry: keccak256(projectRegistryBytecode),
-  DeviceRegistry: keccak256(deviceRegistryBytecode),
-};
+/** What a contract's constructor may depend on: the deployer and the contracts deployed before it. */
+interface DeployContext {
+  deployer: Address;
+  deployed: Partial<Record<ContractName, Address>>;
+}
+
+interface PlannedContract {
+  name: ContractName;
+  abi: Abi;
+  bytecode: Hex;
+  args: (context: DeployContext) => readonly unknown[];
+}
+
+/** Every contract in CONTRACT_NAMES, in deployment order (constructors take earlier addresses). */
+const DEPLOY_PLAN: readonly PlannedContract[] = [
+  { name: "ProjectRegistry", abi: projectRegistryAbi, bytecode: projectRegistryBytecode, args: () => [] },
+  { name: "DeviceRegistry", abi: deviceRegistryAbi, bytecode: deviceRegistryBytecode, args: ({ deployed }) => [required(deployed, "ProjectRegistry")] },
+];
+
+const CURRENT_BYTECODE_HASHES = Object.fromEntries(DEPLOY_PLAN.map((entry) => [entry.name, keccak256(entry.bytecode)])) as Record<ContractName, Hex>;
+
+function required(deployed: DeployContext["deployed"], name: ContractName): Address {
+  const address = deployed[name];
+  if (!address) throw new Error(`${name} must be deployed before the contracts that take its address`);
+  return address;
+}
 
 /**
  * Returns the chain's deployment from `deploymentsFile` when it is still live,
@@ -47,11 +69,13 @@ export async function ensureDeployed(options: EnsureDeployedOptions): Promise<De
   const genesis = await publicClient.getBlock({ blockNumber: 0n });
   if (!genesis.hash) throw new Error("Chain returned a genesis block without a hash");
 
-  const recorded = readDeploymentsFile(options.deploymentsFile)[String(chainId)];
+  const entry = readDeploymentsFile(options.deploymentsFile)[String(chainId)];
+  const recorded = completeDeployment(entry);
+  if (entry && !recorded) log(`redeploying on chain ${chainId}: the recorded deployment lacks contracts added since`);
   if (recorded) {
     const reason = await whyNotReusable(publicClient, recorded, genesis.hash, chainId);
     if (!reason) {
-      log(`reusing contracts on chain ${chainId}: ProjectRegistry ${recorded.contracts.ProjectRegistry}, DeviceRegistry ${recorded.contracts.DeviceRegistry}`);
+      log(`reusing contracts on chain ${chainId}: ${describeContracts(recorded)}`);
       return recorded;
     }
     log(`redeploying on chain ${chainId}: ${reason}`);
@@ -62,8 +86,12 @@ export async function ensureDeployed(options: EnsureDeployedOptions): Promise<De
 
   const deployment = await deployContracts(publicClient, options.rpcUrl, privateKey, chainId, genesis.hash, log);
   writeDeployment(options.deploymentsFile, deployment);
-  log(`deployed on chain ${chainId}: ProjectRegistry ${deployment.contracts.ProjectRegistry}, DeviceRegistry ${deployment.contracts.DeviceRegistry}`);
+  log(`deployed on chain ${chainId}: ${describeContracts(deployment)}`);
   return deployment;
+}
+
+function describeContracts(deployment: Deployment): string {
+  return CONTRACT_NAMES.map((name) => `${name} ${deployment.contracts[name]}`).join(", ");
 }
 
 /** Null when `recorded` can be used as is; otherwise why it cannot. */
@@ -79,7 +107,7 @@ async function whyNotReusable(client: PublicClient, recorded: Deployment, genesi
 
 function sameBytecode(recorded: Deployment): boolean {
   const hashes = recorded.bytecodeHashes;
-  return hashes?.ProjectRegistry === CURRENT_BYTECODE_HASHES.ProjectRegistry && hashes.DeviceRegistry === CURRENT_BYTECODE_HASHES.DeviceRegistry;
+  return CONTRACT_NAMES.every((name) => hashes?.[name] === CURRENT_BYTECODE_HASHES[name]);
 }
 
 async function deployContracts(
@@ -94,26 +122,22 @@ async function deployContracts(
   const walletClient = createWalletClient({ account, transport: http(rpcUrl) });
   log(`deploying from ${account.address} on chain ${chainId}`);
 
-  // Sequential on purpose: DeviceRegistry's constructor takes ProjectRegistry's address.
-  const projectHash = await walletClient.deployContract({ abi: projectRegistryAbi, bytecode: projectRegistryBytecode, chain: null });
-  const projectReceipt = await publicClient.waitForTransactionReceipt({ hash: projectHash });
-  const projectRegistry = deployedAddress(projectReceipt, "ProjectRegistry");
-
-  const deviceHash = await walletClient.deployContract({
-    abi: deviceRegistryAbi,
-    bytecode: deviceRegistryBytecode,
-    args: [projectRegistry],
-    chain: null,
-  });
-  const deviceReceipt = await publicClient.waitForTransactionReceipt({ hash: deviceHash });
-  const deviceRegistry = deployedAddress(deviceReceipt, "DeviceRegistry");
+  // Sequential on purpose: constructors take the addresses of contracts deployed before them.
+  const deployed: Partial<Record<ContractName, Address>> = {};
+  let firstBlock: bigint | undefined;
+  for (const entry of DEPLOY_PLAN) {
+    const hash = await walletClient.deployContract({ abi: entry.abi, bytecode: entry.bytecode, args: entry.args({ deployer: account.address, deployed }), chain: null });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    deployed[entry.name] = deployedAddress(receipt, entry.name);
+    firstBlock ??= receipt.blockNumber;
+  }
 
   return {
     chainId,
     genesisHash,
     deployedAt: new Date().toISOString(),
-    blockNumber: projectReceipt.blockNumber.toString(),
-    contracts: { ProjectRegistry: projectRegistry, DeviceRegistry: deviceRegistry },
+    blockNumber: (firstBlock ?? 0n).toString(),
+    contracts: deployed as Record<ContractName, Address>,
     bytecodeHashes: { ...CURRENT_BYTECODE_HASHES },
   };
 }

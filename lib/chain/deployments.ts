@@ -9,6 +9,12 @@ const hash32Schema = z.custom<Hex>((value) => typeof value === "string" && isHex
   message: "must be a 0x-prefixed 32-byte hex hash",
 });
 
+/**
+ * Every contract `ensureDeployed` deploys, in deployment order. Adding a
+ * contract: add its name here and its entry in `deploy.ts`'s DEPLOY_PLAN.
+ */
+export const CONTRACT_NAMES = ["ProjectRegistry", "DeviceRegistry"] as const;
+
 /** Where one chain's contracts live, and how to tell that chain apart from a fresh one. */
 export const deploymentSchema = z.object({
   chainId: z.number().int().positive(),
@@ -18,20 +24,20 @@ export const deploymentSchema = z.object({
   deployedAt: z.iso.datetime(),
   /** Decimal block number of the first deployment transaction: indexers start reading logs here. */
   blockNumber: z.string().regex(/^\d+$/, "must be a decimal block number"),
-  contracts: z.object({
-    ProjectRegistry: addressSchema,
-    DeviceRegistry: addressSchema,
-  }),
+  contracts: z.record(z.enum(CONTRACT_NAMES), addressSchema),
   /** keccak256 of each contract's creation bytecode, to notice when the Solidity changed since. */
-  bytecodeHashes: z.object({ ProjectRegistry: hash32Schema, DeviceRegistry: hash32Schema }).optional(),
+  bytecodeHashes: z.partialRecord(z.enum(CONTRACT_NAMES), hash32Schema).optional(),
 });
 
 export type Deployment = z.infer<typeof deploymentSchema>;
-export type ContractName = keyof Deployment["contracts"];
+export type ContractName = (typeof CONTRACT_NAMES)[number];
+
+/** A recorded entry from an older build that lacks a contract added since: it gets redeployed. */
+const recordedDeploymentSchema = deploymentSchema.extend({ contracts: z.partialRecord(z.enum(CONTRACT_NAMES), addressSchema) });
 
 /** The deployments file: one entry per chain, keyed by the decimal chain id. */
 export const deploymentsFileSchema = z
-  .record(z.string().regex(/^\d+$/, "keys must be decimal chain ids"), deploymentSchema)
+  .record(z.string().regex(/^\d+$/, "keys must be decimal chain ids"), recordedDeploymentSchema)
   .superRefine((file, ctx) => {
     for (const [key, deployment] of Object.entries(file)) {
       if (String(deployment.chainId) !== key) {
@@ -40,7 +46,14 @@ export const deploymentsFileSchema = z
     }
   });
 
+export type RecordedDeployment = z.infer<typeof recordedDeploymentSchema>;
 export type DeploymentsFile = z.infer<typeof deploymentsFileSchema>;
+
+/** The entry as a complete Deployment, or null when it lacks one of today's contracts. */
+export function completeDeployment(recorded: RecordedDeployment | undefined): Deployment | null {
+  if (!recorded) return null;
+  return CONTRACT_NAMES.every((name) => recorded.contracts[name]) ? (recorded as Deployment) : null;
+}
 
 /** Every deployment in `file`; an empty object when the file does not exist. Throws if it is malformed. */
 export function readDeploymentsFile(file: string): DeploymentsFile {
@@ -67,5 +80,5 @@ export function readDeploymentsFile(file: string): DeploymentsFile {
 
 /** The recorded deployment for `chainId`, or null when the file or its entry is missing. */
 export function readDeployment(file: string, chainId: number): Deployment | null {
-  return readDeploymentsFile(file)[String(chainId)] ?? null;
+  return completeDeployment(readDeploymentsFile(file)[String(chainId)]);
 }
