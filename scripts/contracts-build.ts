@@ -19,6 +19,7 @@ const outputFile = join(root, "lib", "chain", "abi.generated.ts");
 const CONTRACTS = [
   { name: "ProjectRegistry", exportPrefix: "projectRegistry" },
   { name: "DeviceRegistry", exportPrefix: "deviceRegistry" },
+  { name: "DemoToken", exportPrefix: "demoToken" },
 ] as const;
 
 interface ForgeArtifact {

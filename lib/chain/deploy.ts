@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import { createPublicClient, createWalletClient, http, keccak256, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
+  demoTokenAbi,
+  demoTokenBytecode,
   deviceRegistryAbi,
   deviceRegistryBytecode,
   projectRegistryAbi,
@@ -42,6 +44,9 @@ interface PlannedContract {
 const DEPLOY_PLAN: readonly PlannedContract[] = [
   { name: "ProjectRegistry", abi: projectRegistryAbi, bytecode: projectRegistryBytecode, args: () => [] },
   { name: "DeviceRegistry", abi: deviceRegistryAbi, bytecode: deviceRegistryBytecode, args: ({ deployed }) => [required(deployed, "ProjectRegistry")] },
+  // Demo tokens (DemoToken.sol, minted by the deployer): what the demo project rewards in, and what the marketplace settles in.
+  { name: "RewardToken", abi: demoTokenAbi, bytecode: demoTokenBytecode, args: ({ deployer }) => ["DePIN Hub Reward", "DHR", 18, deployer] },
+  { name: "Stablecoin", abi: demoTokenAbi, bytecode: demoTokenBytecode, args: ({ deployer }) => ["Demo USD", "dUSD", 6, deployer] },
 ];
 
 const CURRENT_BYTECODE_HASHES = Object.fromEntries(DEPLOY_PLAN.map((entry) => [entry.name, keccak256(entry.bytecode)])) as Record<ContractName, Hex>;

@@ -2,12 +2,15 @@ import { encodeAbiParameters, encodeEventTopics, getAddress, stringToHex, zeroAd
 import { describe, expect, it } from "vitest";
 import { deviceRegistryAbi, projectRegistryAbi } from "../chain/abi.generated";
 import { decodeContractLog, toProjectionEvent, tokenIdToDevice } from "./events";
+import type { Deployment } from "../chain/deployments";
 import { rawLog } from "./test-events";
 
 const contracts = {
   ProjectRegistry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
   DeviceRegistry: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
-} as const satisfies Record<string, Address>;
+  RewardToken: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
+  Stablecoin: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
+} as const satisfies Deployment["contracts"];
 const admin = getAddress("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266");
 const device = getAddress("0x00000000000000000000000000000000000000ab");
 

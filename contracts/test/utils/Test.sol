@@ -34,6 +34,10 @@ abstract contract Test {
         vm.assertEq(left, right, message);
     }
 
+    function assertEq(string memory left, string memory right, string memory message) internal pure {
+        assertTrue(keccak256(bytes(left)) == keccak256(bytes(right)), message);
+    }
+
     function assertEq(bool left, bool right, string memory message) internal pure {
         vm.assertEq(left, right, message);
     }
