@@ -32,7 +32,7 @@ describe("reward policy", () => {
   it("pays the documented amount for a worked example", () => {
     // quality 50: 2000 + floor(8000·50/100) = 6000 bps; 60 min · 1e15 · 0.6 = 3.6e16; ×1.5 coverage = 5.4e16.
     const terms = rawReward(demoPolicy, { onlineMinutes: 60, qualityScore: 50, underserved: true, inDemand: false, active: true });
-    expect(terms).toEqual({ qualityMultiplierBps: 6000n, weighted: 36n * 10n ** 15n, bonusBps: 15_000n, raw: 54n * 10n ** 15n, amount: 54n * 10n ** 15n });
+    expect(terms).toEqual({ qualityMultiplierBps: 6000n, bonusBps: 15_000n, raw: 54n * 10n ** 15n, amount: 54n * 10n ** 15n });
   });
 
   it("scales down with floor division when the budget is exceeded", () => {
