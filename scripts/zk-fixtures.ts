@@ -103,3 +103,6 @@ const lines = [
 ];
 writeFileSync(join(process.cwd(), "contracts", "test", "RewardFixtures.sol"), lines.join("\n"));
 console.log("wrote contracts/test/RewardFixtures.sol");
+// snarkjs keeps its curve worker threads alive; exit explicitly.
+process.exit(0);
+
