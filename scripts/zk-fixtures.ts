@@ -31,17 +31,17 @@ const claims: { epoch: number; device: number; batch: number; slot: number; cumu
 
 for (const [e, policy] of [policyV1, policyV2].entries()) {
   const epoch = BigInt(e + 1);
-  const rewards = computeEpochRewards(policy, epochInputs[e]);
+  const rewards = computeEpochRewards(policy, epochInputs[e]!);
   const batches: BatchSlot[][] = [[], []];
-  devices.forEach((device, i) => batches[slotOf(i).batch].push({ device, inputs: epochInputs[e][i], prevCumulative: cumulative[i] }));
+  devices.forEach((device, i) => batches[slotOf(i).batch]!.push({ device, inputs: epochInputs[e]![i]!, prevCumulative: cumulative[i]! }));
   for (const [batchIndex, slots] of batches.entries()) {
     const witness = buildBatchWitness({ epoch, policy, epochRaw: rewards.rawTotal, slots });
     const proof = await proveBatch(witness);
     submissions.push({ epoch, batchIndex, epochRaw: rewards.rawTotal, signals: proof.publicSignals, proof: proof.solidity });
     devices.forEach((_, i) => {
       if (slotOf(i).batch !== batchIndex) return;
-      cumulative[i] = witness.newCumulative[slotOf(i).slot];
-      claims.push({ epoch: e + 1, device: i, batch: batchIndex, slot: slotOf(i).slot, cumulative: cumulative[i], proof: merkleProof(witness.newLeaves, slotOf(i).slot) });
+      cumulative[i] = witness.newCumulative[slotOf(i).slot]!;
+      claims.push({ epoch: e + 1, device: i, batch: batchIndex, slot: slotOf(i).slot, cumulative: cumulative[i]!, proof: merkleProof(witness.newLeaves, slotOf(i).slot) });
     });
     console.log(`epoch ${epoch} batch ${batchIndex}: proved in ${proof.provingMs.toFixed(0)} ms`);
   }
@@ -79,7 +79,7 @@ const lines = [
   "",
   "    function submission(uint256 i) internal pure returns (Submission memory s) {",
   ...submissions.map((s, i) => {
-    const [, , inputsCommitment, prevRoot, newRoot, batchRaw, batchPaid] = s.signals;
+    const [, , inputsCommitment, prevRoot, newRoot, batchRaw, batchPaid] = s.signals as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
     return [
       `        if (i == ${i}) {`,
       `            s.epoch = ${u(s.epoch)};`,

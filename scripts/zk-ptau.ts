@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 
 const SNARKJS = join(process.cwd(), "node_modules", "snarkjs", "build", "cli.cjs");
 const outIndex = process.argv.indexOf("--out");
-const out = resolve(outIndex >= 0 ? process.argv[outIndex + 1] : ".data/zk/pot15_final.ptau");
+const out = resolve((outIndex >= 0 ? process.argv[outIndex + 1] : undefined) ?? ".data/zk/pot15_final.ptau");
 
 function snarkjs(...args: string[]): void {
   const result = spawnSync(process.execPath, [SNARKJS, ...args], { stdio: ["ignore", "inherit", "inherit"] });

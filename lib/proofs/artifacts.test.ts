@@ -36,7 +36,7 @@ describe("committed zk artifacts", () => {
     const proof = await proveBatch(witness);
     expect(await verifyBatchProof(proof.proof, proof.publicSignals)).toBe(true);
     const tampered = [...proof.publicSignals];
-    tampered[6] += 1n; // batchPaid
+    tampered[6] = tampered[6]! + 1n; // batchPaid
     expect(await verifyBatchProof(proof.proof, tampered)).toBe(false);
     expect(witness.publicSignals.batchPaid <= policy.epochBudget).toBe(true);
   }, 120_000);

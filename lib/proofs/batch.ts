@@ -57,8 +57,8 @@ export function buildBatchWitness(params: { epoch: bigint; policy: RewardPolicyP
   const slots = padBatch(params.slots);
   const raws = slots.map((slot) => rawReward(policy, slot.inputs).raw);
   const amounts = raws.map((raw) => scaleToBudget(raw, epochRaw, policy.epochBudget));
-  const newCumulative = slots.map((slot, i) => slot.prevCumulative + amounts[i]);
-  const newLeaves = slots.map((slot, i) => leafHash(slot.device, newCumulative[i]));
+  const newCumulative = slots.map((slot, i) => slot.prevCumulative + amounts[i]!);
+  const newLeaves = slots.map((slot, i) => leafHash(slot.device, newCumulative[i]!));
   const publicSignals: BatchPublicSignals = {
     epoch,
     policyHash: policyHash(policy),

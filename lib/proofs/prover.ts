@@ -52,11 +52,11 @@ export async function verifyBatchProof(proof: Groth16Proof, publicSignals: reado
 /** snarkjs' proof → Solidity calldata; G2 coordinates are swapped (the precompile's order). */
 export function toSolidityProof(proof: Groth16Proof): SolidityProof {
   return {
-    a: [BigInt(proof.pi_a[0]), BigInt(proof.pi_a[1])],
+    a: [BigInt(proof.pi_a[0]!), BigInt(proof.pi_a[1]!)],
     b: [
-      [BigInt(proof.pi_b[0][1]), BigInt(proof.pi_b[0][0])],
-      [BigInt(proof.pi_b[1][1]), BigInt(proof.pi_b[1][0])],
+      [BigInt(proof.pi_b[0]![1]!), BigInt(proof.pi_b[0]![0]!)],
+      [BigInt(proof.pi_b[1]![1]!), BigInt(proof.pi_b[1]![0]!)],
     ],
-    c: [BigInt(proof.pi_c[0]), BigInt(proof.pi_c[1])],
+    c: [BigInt(proof.pi_c[0]!), BigInt(proof.pi_c[1]!)],
   };
 }

@@ -21,17 +21,18 @@ export function leafHash(device: bigint, cumulative: bigint): bigint {
 export function batchTreeLevels(leaves: readonly bigint[]): bigint[][] {
   if (leaves.length !== BATCH_SIZE) throw new Error(`a batch has ${BATCH_SIZE} leaves, got ${leaves.length}`);
   const levels: bigint[][] = [[...leaves]];
-  while (levels[levels.length - 1].length > 1) {
-    const below = levels[levels.length - 1];
+  let below = levels[0]!;
+  while (below.length > 1) {
     const level: bigint[] = [];
-    for (let i = 0; i < below.length; i += 2) level.push(poseidon2([below[i], below[i + 1]]));
+    for (let i = 0; i < below.length; i += 2) level.push(poseidon2([below[i]!, below[i + 1]!]));
     levels.push(level);
+    below = level;
   }
   return levels;
 }
 
 export function batchRoot(leaves: readonly bigint[]): bigint {
-  return batchTreeLevels(leaves)[BATCH_DEPTH][0];
+  return batchTreeLevels(leaves)[BATCH_DEPTH]![0]!;
 }
 
 /** Root of a batch nobody has earned in yet; the distributor starts every batch from it. */
@@ -43,7 +44,7 @@ export function merkleProof(leaves: readonly bigint[], slotInBatch: number): big
   const proof: bigint[] = [];
   let index = slotInBatch;
   for (let depth = 0; depth < BATCH_DEPTH; depth++) {
-    proof.push(levels[depth][index ^ 1]);
+    proof.push(levels[depth]![index ^ 1]!);
     index >>= 1;
   }
   return proof;

@@ -83,7 +83,7 @@ describe("reward policy", () => {
         const result = computeEpochRewards(policy, devices);
         for (let i = 0; i < devices.length; i++) {
           for (let j = 0; j < devices.length; j++) {
-            if (result.terms[i].raw <= result.terms[j].raw) expect(result.terms[i].amount <= result.terms[j].amount).toBe(true);
+            if (result.terms[i]!.raw <= result.terms[j]!.raw) expect(result.terms[i]!.amount <= result.terms[j]!.amount).toBe(true);
           }
         }
       }),
