@@ -71,7 +71,7 @@ test.describe("project admin", () => {
   test.use({ walletAccountIndex: 0 });
 
   test("sees the exact positions", async ({ page, wallet }) => {
-    await page.goto(`/devices/${device}?window=24h`);
+    await page.goto(`/devices/${device}?window=1h`);
     await connectAndSignIn(page, wallet.address);
     await expect(page.getByTestId("track-exact")).toBeVisible();
     await expect(page.getByTestId("track-exact")).toContainText("30 positions");
