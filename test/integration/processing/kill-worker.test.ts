@@ -87,7 +87,7 @@ describe("worker killed mid hourly-processing", () => {
     for (const row of before) expect(computedAt.get(`${row.device}@${row.hourStart.getTime()}`)).toBe(row.computedAt.getTime());
 
     // The clean run: the same pure computation over the same telemetry, in this process.
-    const ours = new Set(devices.map((d) => d.address));
+    const ours = new Set<string>(devices.map((d) => d.address));
     const clean = [];
     for (const hour of hours) {
       const readings = await db.$transaction((tx) => readHourReadings(tx, hour));
