@@ -108,6 +108,9 @@ async function main(): Promise<void> {
   supervisor.start("worker", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "worker.ts")], runtimeEnv);
   if (!env.MQTT_URL) {
     supervisor.start("mqtt", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "mqtt-broker.ts")], runtimeEnv);
+  } else {
+    // Devices talk to the external broker; this process ingests from it (a shared subscription).
+    supervisor.start("mqtt-in", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "mqtt-subscriber.ts")], runtimeEnv);
   }
   supervisor.start("web", bin("next"), ["start", "--port", String(env.PORT)], runtimeEnv);
 

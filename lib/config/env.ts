@@ -40,8 +40,13 @@ const serverEnvSchema = z.object({
   /** Most blocks the chain indexer reads per batch (one eth_getLogs call, one transaction). */
   INDEXER_BATCH_BLOCKS: z.coerce.number().int().positive().default(1000),
   EXPLORER_URL: z.url().optional(),
-  /** External MQTT broker (Mosquitto, EMQX) the worker subscribes to; unset = the app runs its own broker (aedes). */
+  /** External MQTT 5 broker (Mosquitto, EMQX) the subscriber ingests from (shared subscription); unset = the app runs its own broker (aedes). */
   MQTT_URL: z.url({ protocol: /^(mqtts?|wss?)$/ }).optional(),
+  /**
+   * Client id of the external-broker subscriber (scripts/mqtt-subscriber.ts); must be stable across
+   * restarts and unique per instance. Default: depin-hub-ingest-<hostname>.
+   */
+  MQTT_CLIENT_ID: z.string().regex(/^[\x21-\x7e]{1,64}$/, "printable ASCII without spaces, 1–64 characters").optional(),
   /** Port of the app's own MQTT broker when MQTT_URL is unset. */
   MQTT_PORT: z.coerce.number().int().min(1).max(65535).default(1883),
   /** Seed the demo project and fleet on start; defaults to on for the local chain only. */

@@ -2,10 +2,10 @@ import "server-only";
 import { createServer, type Server } from "node:net";
 import type { Address } from "viem";
 import { Aedes, type AedesPublishPacket, type Client, type PublishPacket, type Subscription } from "aedes";
-import { rejection, type RejectionCode } from "./codes";
-import { CLIENT_RATE_LIMIT, MAX_BODY_BYTES } from "./limits";
-import { deviceFromTopic, parseMqttPayload } from "./message";
-import { ingestBatch, type IngestDeps, type IngestResult } from "./pipeline";
+import { CLIENT_RATE_LIMIT } from "./limits";
+import { deviceFromTopic } from "./message";
+import { ingestMqttPayload, resultsPayload, wholePayloadRejected } from "./mqtt-payload";
+import type { IngestDeps, IngestResult } from "./pipeline";
 import { TokenBuckets } from "../http/rate-limit";
 
 /**
@@ -71,30 +71,15 @@ export async function startMqttBroker({ port, host = "0.0.0.0", ingest, log = ()
   }
 
   async function resultsFor(client: Client, packet: PublishPacket, device: Address): Promise<IngestResult[]> {
-    const whole = (code: RejectionCode, detail?: string): IngestResult[] => {
-      const { reason } = rejection(code, detail);
-      return [{ index: 0, status: "rejected", code, reason }];
-    };
-    if (!connectionLimiter.take(client.id).ok) return whole("RATE_LIMITED", "(connection publish rate)");
-    const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
-    if (payload.byteLength > MAX_BODY_BYTES) return whole("PAYLOAD_TOO_LARGE", `(more than ${MAX_BODY_BYTES} bytes)`);
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload));
-    } catch {
-      return whole("SCHEMA", "(the payload is not UTF-8 JSON)");
-    }
-    const parsed = parseMqttPayload(json);
-    if (!parsed.ok) return whole(parsed.rejection.code, parsed.rejection.reason);
-    // A storage failure (IngestStorageError) propagates: no PUBACK.
-    return ingestBatch(ingest, { messages: parsed.value, transport: "mqtt", topicDevice: device });
+    if (!connectionLimiter.take(client.id).ok) return wholePayloadRejected("RATE_LIMITED", "(connection publish rate)");
+    return ingestMqttPayload(ingest, device, packet.payload);
   }
 
   function publishResults(topic: string, results: IngestResult[]): Promise<void> {
     const packet: PublishPacket = {
       cmd: "publish",
       topic,
-      payload: Buffer.from(JSON.stringify({ results })),
+      payload: resultsPayload(results),
       qos: 1,
       retain: false,
       dup: false,
