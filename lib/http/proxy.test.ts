@@ -11,7 +11,7 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-describe("proxy", () => {
+describe("proxy", { timeout: 30_000 }, () => {
   it("answers a cross-site API mutation with a typed JSON 403 before any handler runs", async () => {
     const proxy = await loadProxy({ APP_URL: "http://localhost:3000", NODE_ENV: "production" });
     const response = proxy(
