@@ -58,12 +58,13 @@ export function contentSecurityPolicy(options: SecurityHeaderOptions): string {
 }
 
 export function pageSecurityHeaders(options: SecurityHeaderOptions): Record<string, string> {
-  const headers: Record<string, string> = { "Content-Security-Policy": contentSecurityPolicy(options) };
+  return { "Content-Security-Policy": contentSecurityPolicy(options), ...transportSecurityHeaders(options) };
+}
+
+/** HSTS for every response (pages and API) when the app is served over https in production. */
+export function transportSecurityHeaders(options: Pick<SecurityHeaderOptions, "https" | "development">): Record<string, string> {
   // HSTS over plain http is ignored at best and locks out localhost at worst.
-  if (options.https && !options.development) {
-    headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
-  }
-  return headers;
+  return options.https && !options.development ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {};
 }
 
 /** A fresh nonce: 128 random bits, base64. */
