@@ -43,7 +43,7 @@ export function parseCsv(text: string): CsvRecord[] {
   };
 
   for (let i = 0; i < input.length; i++) {
-    const char = input[i];
+    const char = input[i]!;
     if (inQuotes) {
       if (char === '"') {
         if (input[i + 1] === '"') {
