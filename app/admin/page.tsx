@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import "@/components/admin/admin.css";
 import Link from "next/link";
 import { myProjects } from "@/lib/admin/access";
 import { getSession } from "@/lib/auth/session";

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import "@/components/admin/admin.css";
 import Link from "next/link";
 import { projectAccessForPage } from "@/lib/admin/page-access";
 import { ProjectTabs } from "@/components/admin/project-tabs";
