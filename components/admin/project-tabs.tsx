@@ -7,6 +7,7 @@ const TABS = [
   { path: "", label: "Fleet" },
   { path: "/register", label: "Register devices" },
   { path: "/health", label: "Health" },
+  { path: "/alerts", label: "Alerts" },
   { path: "/audit", label: "Audit log" },
 ] as const;
 

@@ -4,7 +4,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import type { Prisma } from "@/lib/db/generated/client";
 
 /** Off-chain admin actions; on-chain ones come from the chain index (authoritative, not client-reported). */
-export const OFFCHAIN_ACTIONS = ["devices.metadata", "devices.export", "labels.generate"] as const;
+export const OFFCHAIN_ACTIONS = ["devices.metadata", "devices.export", "labels.generate", "alerts.settings", "alerts.acknowledge"] as const;
 export type OffchainAction = (typeof OFFCHAIN_ACTIONS)[number];
 
 export async function recordAdminAction(
@@ -59,6 +59,8 @@ export async function auditLog(db: PrismaClient, project: { id: number; chainId:
         "devices.metadata": `Saved serial and firmware of ${String(details.count ?? "?")} devices`,
         "devices.export": "Exported the fleet as CSV",
         "labels.generate": `Generated claim labels for ${String(details.count ?? "?")} devices`,
+        "alerts.settings": "Changed the alert thresholds or webhook",
+        "alerts.acknowledge": `Acknowledged alert #${String(details.alertId ?? "?")}`,
       };
       return { at: row.createdAt.toISOString(), actor: row.actor, action: row.action, summary: summaries[row.action] ?? row.action, txHash: row.txHash };
     }),
