@@ -65,6 +65,8 @@ const ROUTES: Array<{ name: string; call: (id: number | string) => Promise<Respo
   },
   { name: "GET health", call: async (id) => (await import("@/app/api/admin/projects/[id]/health/route")).GET(get("/x"), ctx(id)) },
   { name: "GET audit", call: async (id) => (await import("@/app/api/admin/projects/[id]/audit/route")).GET(get("/x"), ctx(id)) },
+  { name: "GET alerts", call: async (id) => (await import("@/app/api/admin/projects/[id]/alerts/route")).GET(get("/x"), ctx(id)) },
+  { name: "GET alert settings", call: async (id) => (await import("@/app/api/admin/projects/[id]/alerts/settings/route")).GET(get("/x"), ctx(id)) },
   { name: "POST audit", call: async (id) => (await import("@/app/api/admin/projects/[id]/audit/route")).POST(send("/x", "POST", { action: "labels.generate", count: 3 }), ctx(id)) },
 ];
 
@@ -106,6 +108,32 @@ describe("admin routes × roles", () => {
       });
     });
   }
+
+  it("lets only the admin change alert settings, and a foreign or unknown alert cannot be acknowledged", async () => {
+    const settings = await import("@/app/api/admin/projects/[id]/alerts/settings/route");
+    const put = () => settings.PUT(send("/x", "PUT", { offlineMinutes: 30, qualityBelow: 50, batteryBelow: 20, webhookUrl: "https://hooks.example/depin" }), ctx(projectId));
+    await signIn("operator");
+    expect((await put()).status).toBe(403);
+    await signIn("stranger");
+    expect((await put()).status).toBe(403);
+    await signIn("admin");
+    const saved = await put();
+    expect(saved.status).toBe(200);
+    expect((await saved.json()).newSecret).toMatch(/^whsec_/);
+    // The secret is never read back.
+    expect(JSON.stringify(await (await settings.GET(get("/x"), ctx(projectId))).json())).not.toContain("whsec_");
+    const bad = await settings.PUT(send("/x", "PUT", { offlineMinutes: 30, qualityBelow: 50, batteryBelow: 20, webhookUrl: "file:///etc/passwd" }), ctx(projectId));
+    expect(bad.status).toBe(400);
+
+    const { POST } = await import("@/app/api/admin/projects/[id]/alerts/[alertId]/route");
+    const otherAlert = await db.adminAlert.create({ data: { projectId: otherProjectId, device: device.toLowerCase(), kind: "offline", message: "x" } });
+    const ack = (id: string) => POST(send("/x", "POST", {}), { params: Promise.resolve({ id: String(projectId), alertId: id }) });
+    expect((await ack(String(otherAlert.id))).status).toBe(404);
+    expect((await ack("abc")).status).toBe(400);
+    await signIn("stranger");
+    expect((await POST(send("/x", "POST", {}), { params: Promise.resolve({ id: String(projectId), alertId: String(otherAlert.id) }) })).status).toBe(403);
+    await db.adminAlert.delete({ where: { id: otherAlert.id } });
+  });
 
   it("lists only the caller's projects, with the role", async () => {
     const { GET } = await import("@/app/api/admin/projects/route");
