@@ -16,8 +16,10 @@ const projectName = `E2E Admin Fleet ${keccak256(stringToBytes(runSeed)).slice(2
 test.use({ walletAccountIndex: 4 });
 
 test("creates a project, registers a checked CSV, prints labels and deactivates a device", async ({ page, wallet }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   await page.goto("/admin");
+  // On a busy machine a click before hydration is lost: the connect button does nothing yet.
+  await page.waitForLoadState("networkidle");
   await connectAndSignIn(page, wallet.address);
   await page.reload();
 
@@ -29,11 +31,12 @@ test("creates a project, registers a checked CSV, prints labels and deactivates 
   const projectLink = page.getByTestId("my-projects").getByRole("link", { name: projectName });
   await expect(async () => {
     await page.reload();
-    await expect(projectLink).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 60_000 });
+    await expect(projectLink).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: 90_000 });
   await projectLink.click();
   await expect(page.getByRole("heading", { level: 1, name: projectName })).toBeVisible();
-  await page.getByRole("link", { name: "Register devices" }).click();
+  await page.getByRole("link", { name: "Register devices", exact: true }).click();
+  await expect(page).toHaveURL(/\/register$/);
 
   // 2. A list with a typo on line 3: nothing can be sent.
   const header = "address,model,serial,firmware";
@@ -64,11 +67,13 @@ test("creates a project, registers a checked CSV, prints labels and deactivates 
   expect(readFileSync(await download.path()).subarray(0, 5).toString()).toBe("%PDF-");
 
   // 5. The fleet shows the three devices once indexed; deactivate E2E-1.
-  await page.getByRole("link", { name: "Fleet" }).click();
+  await page.getByRole("link", { name: "Fleet", exact: true }).click();
+  // A reload before the client-side navigation commits would reload the register page.
+  await expect(page).toHaveURL(/\/admin\/projects\/\d+$/);
   await expect(async () => {
     await page.reload();
-    await expect(page.getByTestId("fleet-total")).toHaveText("3 devices", { timeout: 2_000 });
-  }).toPass({ timeout: 60_000 });
+    await expect(page.getByTestId("fleet-total")).toHaveText("3 devices", { timeout: 10_000 });
+  }).toPass({ timeout: 90_000 });
   const row = page.locator(`[data-address="${devices[0]!.toLowerCase()}"]`);
   await expect(row).toContainText("E2E-1");
   await expect(row).toContainText("1.4.2");
@@ -77,11 +82,12 @@ test("creates a project, registers a checked CSV, prints labels and deactivates 
   await expect(page.getByTestId("bulk-progress")).toContainText("Deactivating 1 / 1", { timeout: 30_000 });
   await expect(async () => {
     await page.reload();
-    await expect(page.locator(`[data-address="${devices[0]!.toLowerCase()}"] [data-testid="device-active"]`)).toHaveText("deactivated", { timeout: 2_000 });
-  }).toPass({ timeout: 60_000 });
+    await expect(page.locator(`[data-address="${devices[0]!.toLowerCase()}"] [data-testid="device-active"]`)).toHaveText("deactivated", { timeout: 10_000 });
+  }).toPass({ timeout: 90_000 });
 
   // 6. Every action is in the audit log.
-  await page.getByRole("link", { name: "Audit log" }).click();
+  await page.getByRole("link", { name: "Audit log", exact: true }).click();
+  await expect(page).toHaveURL(/\/audit$/);
   const audit = page.getByTestId("audit-log");
   await expect(audit).toContainText(`Created the project "${projectName}"`);
   await expect(audit).toContainText("Registered 3 devices");
