@@ -10,6 +10,7 @@ import { ChainIndexer, createIndexerJob, indexerSettings } from "../lib/indexer"
 import { createTelemetryPartitionsJob } from "../lib/ingest/store-partitions";
 import { createHourlyProcessingJob } from "../lib/processing/hourly-job";
 import { createRateLimitCleanupJob } from "../lib/http/shared-rate-limit";
+import { createAlertsJob } from "../lib/admin/alerts";
 import type { WorkerJob } from "../lib/worker/loop";
 import { runWorker } from "../lib/worker/loop";
 
@@ -36,7 +37,14 @@ async function main(): Promise<void> {
   const controller = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => controller.abort());
   try {
-    const jobs = [...indexerJobs(env, console.log), createTelemetryPartitionsJob(), createAuthCleanupJob(), createHourlyProcessingJob({ log: console.log }), createRateLimitCleanupJob()];
+    const jobs = [
+      ...indexerJobs(env, console.log),
+      createTelemetryPartitionsJob(),
+      createAuthCleanupJob(),
+      createHourlyProcessingJob({ log: console.log }),
+      createRateLimitCleanupJob(),
+      createAlertsJob(),
+    ];
     await runWorker({ db, jobs, tickMs: env.WORKER_TICK_MS, signal: controller.signal, log: console.log });
   } finally {
     await db.$disconnect();
