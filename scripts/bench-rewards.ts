@@ -1,7 +1,7 @@
 /**
  * Reward epoch figures (docs/rewards.md). Prints figures only; asserts nothing.
  *
- *   npm run bench:rewards [-- --sizes 1000,10000,100000 --prove 3 --no-gas]
+ *   npm run bench:rewards [-- --sizes 1000,10000,100000 --trees-up-to 10000 --prove 3 --no-gas]
  *
  * - epoch computation: policy for every device + every batch's witness, inputs commitment and both Merkle roots
  *   (what the worker does before proving), for each fleet size: wall time and heap/RSS growth;
@@ -22,6 +22,8 @@ function option(name: string): string | undefined {
 }
 const sizes = (option("--sizes") ?? "1000,10000,100000").split(",").map(Number);
 const proofs = Number(option("--prove") ?? "3");
+// Poseidon in JS (poseidon-lite, BigInt) dominates witness building; above this size it is extrapolated linearly.
+const treesUpTo = Number(option("--trees-up-to") ?? "10000");
 const policy: RewardPolicyParams = { version: 1, basePerMinute: 10n ** 15n, minQualityMultiplierBps: 2000, coverageBonusBps: 5000, demandBonusBps: 2500, epochBudget: 10n ** 21n };
 
 function fleet(size: number): { device: bigint; inputs: DeviceEpochInputs; prevCumulative: bigint }[] {
@@ -39,22 +41,24 @@ function computeEpoch(size: number) {
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
   const rewards = computeEpochRewards(policy, devices.map((d) => d.inputs));
+  const policySeconds = (performance.now() - started) / 1000;
   const witnesses = [];
-  for (let start = 0; start < size; start += BATCH_SIZE) {
+  const treeDevices = Math.min(size, treesUpTo);
+  for (let start = 0; start < treeDevices; start += BATCH_SIZE) {
     const slots: BatchSlot[] = devices.slice(start, start + BATCH_SIZE);
     witnesses.push(buildBatchWitness({ epoch: 1n, policy, epochRaw: rewards.rawTotal, slots }));
   }
-  const seconds = (performance.now() - started) / 1000;
+  const treeSeconds = ((performance.now() - started) / 1000 - policySeconds) * (size / treeDevices);
   const usage = process.memoryUsage();
-  return { size, batches: witnesses.length, seconds, heapMb: (usage.heapUsed - heapBefore) / 2 ** 20, rssMb: (usage.rss - rssBefore) / 2 ** 20, witnesses };
+  return { size, batches: Math.ceil(size / BATCH_SIZE), policySeconds, treeSeconds, extrapolated: treeDevices < size, heapMb: (usage.heapUsed - heapBefore) / 2 ** 20, rssMb: (usage.rss - rssBefore) / 2 ** 20, witnesses };
 }
 
-console.log("epoch computation (policy + witnesses + commitments + roots, one core)");
+console.log("epoch computation, one core: policy (lib/rewards/policy.ts) + batch witnesses, commitments and roots (Poseidon)");
 let sample: ReturnType<typeof computeEpoch>["witnesses"] = [];
 for (const size of sizes) {
   const result = computeEpoch(size);
   console.log(
-    `  ${String(size).padStart(7)} devices, ${String(result.batches).padStart(5)} batches: ${result.seconds.toFixed(2)} s, heap +${result.heapMb.toFixed(0)} MiB, rss +${result.rssMb.toFixed(0)} MiB`,
+    `  ${String(size).padStart(7)} devices, ${String(result.batches).padStart(5)} batches: policy ${result.policySeconds.toFixed(3)} s, witnesses+trees ${result.treeSeconds.toFixed(1)} s${result.extrapolated ? ` (extrapolated from ${treesUpTo})` : ""}, heap +${result.heapMb.toFixed(0)} MiB, rss +${result.rssMb.toFixed(0)} MiB`,
   );
   if (sample.length === 0) sample = result.witnesses.slice(0, Math.max(proofs, 1));
 }
