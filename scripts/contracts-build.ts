@@ -20,6 +20,9 @@ const CONTRACTS = [
   { name: "ProjectRegistry", exportPrefix: "projectRegistry" },
   { name: "DeviceRegistry", exportPrefix: "deviceRegistry" },
   { name: "DemoToken", exportPrefix: "demoToken" },
+  { name: "PoseidonT3", exportPrefix: "poseidonT3" },
+  { name: "RewardBatchVerifier", exportPrefix: "rewardBatchVerifier" },
+  { name: "RewardDistributor", exportPrefix: "rewardDistributor" },
 ] as const;
 
 interface ForgeArtifact {

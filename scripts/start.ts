@@ -103,6 +103,8 @@ async function main(): Promise<void> {
     APP_URL: appUrl,
     PORT: String(env.PORT),
     MQTT_PORT: String(env.MQTT_PORT),
+    // The local demo closes a reward epoch every few minutes so proofs and claims show up quickly.
+    REWARD_EPOCH_SECONDS: String(env.REWARD_EPOCH_SECONDS ?? (stack.deployment.chainId === 31337 ? 300 : 86_400)),
   };
   const bin = (name: string) => join(root, "node_modules", ".bin", name);
   supervisor.start("worker", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "worker.ts")], runtimeEnv);

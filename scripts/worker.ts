@@ -11,6 +11,10 @@ import { createTelemetryPartitionsJob } from "../lib/ingest/store-partitions";
 import { createHourlyProcessingJob } from "../lib/processing/hourly-job";
 import { createRateLimitCleanupJob } from "../lib/http/shared-rate-limit";
 import { createAlertsJob } from "../lib/admin/alerts";
+import { createPublicClient, createWalletClient, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { LOCAL_DEV_PRIVATE_KEY } from "../lib/chain/deploy";
+import { createRewardEpochJob } from "../lib/rewards/epoch-job";
 import type { WorkerJob } from "../lib/worker/loop";
 import { runWorker } from "../lib/worker/loop";
 
@@ -30,6 +34,25 @@ function indexerJobs(env: ServerEnv, log: (message: string) => void): WorkerJob[
   return [createIndexerJob(new ChainIndexer({ rpcUrl: env.RPC_URL, deployment, ...settings, log }))];
 }
 
+/** The reward epoch job; it submits proofs only with an RPC, a deployment and a submitter key. */
+function rewardJob(env: ServerEnv, log: (message: string) => void): WorkerJob {
+  const epochSeconds = env.REWARD_EPOCH_SECONDS ?? 86_400;
+  const deployment = env.RPC_URL ? readDeployment(env.DEPLOYMENTS_FILE, env.CHAIN_ID) : null;
+  const key = (env.REWARD_SUBMITTER_PRIVATE_KEY ?? env.DEPLOYER_PRIVATE_KEY ?? (env.CHAIN_ID === 31337 ? LOCAL_DEV_PRIVATE_KEY : undefined)) as `0x${string}` | undefined;
+  if (!env.RPC_URL || !deployment || !key) {
+    log(`reward epochs every ${epochSeconds} s: computed and proved only (no RPC, deployment or submitter key)`);
+    return createRewardEpochJob({ epochSeconds, clients: null, log });
+  }
+  const transport = http(env.RPC_URL);
+  const clients = {
+    publicClient: createPublicClient({ transport }),
+    walletClient: createWalletClient({ account: privateKeyToAccount(key), transport }),
+    address: deployment.contracts.RewardDistributor,
+  };
+  log(`reward epochs every ${epochSeconds} s, submitted to RewardDistributor ${clients.address}`);
+  return createRewardEpochJob({ epochSeconds, clients, log });
+}
+
 async function main(): Promise<void> {
   const env = parseServerEnv();
   if (!env.DATABASE_URL) throw new ConfigError(["DATABASE_URL: required by the worker (npm start sets it)"]);
@@ -44,6 +67,7 @@ async function main(): Promise<void> {
       createHourlyProcessingJob({ log: console.log }),
       createRateLimitCleanupJob(),
       createAlertsJob(),
+      rewardJob(env, console.log),
     ];
     await runWorker({ db, jobs, tickMs: env.WORKER_TICK_MS, signal: controller.signal, log: console.log });
   } finally {

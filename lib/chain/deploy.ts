@@ -7,8 +7,14 @@ import {
   demoTokenBytecode,
   deviceRegistryAbi,
   deviceRegistryBytecode,
+  poseidonT3Abi,
+  poseidonT3Bytecode,
   projectRegistryAbi,
   projectRegistryBytecode,
+  rewardBatchVerifierAbi,
+  rewardBatchVerifierBytecode,
+  rewardDistributorAbi,
+  rewardDistributorBytecode,
 } from "./abi.generated";
 import { ANVIL_CHAIN_ID } from "./anvil";
 import { completeDeployment, CONTRACT_NAMES, readDeploymentsFile, type ContractName, type Deployment } from "./deployments";
@@ -47,6 +53,22 @@ const DEPLOY_PLAN: readonly PlannedContract[] = [
   // Demo tokens (DemoToken.sol, minted by the deployer): what the demo project rewards in, and what the marketplace settles in.
   { name: "RewardToken", abi: demoTokenAbi, bytecode: demoTokenBytecode, args: ({ deployer }) => ["DePIN Hub Reward", "DHR", 18, deployer] },
   { name: "Stablecoin", abi: demoTokenAbi, bytecode: demoTokenBytecode, args: ({ deployer }) => ["Demo USD", "dUSD", 6, deployer] },
+  // Rewards (docs/rewards.md): Poseidon for claim paths, the Groth16 verifier of circuits/reward_batch.circom, and the
+  // distributor paying in RewardToken (each project funds its own pool with RewardDistributor.fund).
+  { name: "PoseidonT3", abi: poseidonT3Abi, bytecode: poseidonT3Bytecode, args: () => [] },
+  { name: "RewardBatchVerifier", abi: rewardBatchVerifierAbi, bytecode: rewardBatchVerifierBytecode, args: () => [] },
+  {
+    name: "RewardDistributor",
+    abi: rewardDistributorAbi,
+    bytecode: rewardDistributorBytecode,
+    args: ({ deployed }) => [
+      required(deployed, "ProjectRegistry"),
+      required(deployed, "DeviceRegistry"),
+      required(deployed, "RewardToken"),
+      required(deployed, "RewardBatchVerifier"),
+      required(deployed, "PoseidonT3"),
+    ],
+  },
 ];
 
 const CURRENT_BYTECODE_HASHES = Object.fromEntries(DEPLOY_PLAN.map((entry) => [entry.name, keccak256(entry.bytecode)])) as Record<ContractName, Hex>;

@@ -23,6 +23,13 @@ const serverEnvSchema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
     .optional(),
+  /** Reward epoch length (docs/rewards.md); unset: a day, or 5 minutes in `npm start`'s local demo. */
+  REWARD_EPOCH_SECONDS: z.coerce.number().int().min(60).max(45 * 86400).optional(),
+  /** Key that submits reward proofs (a project admin or operator); defaults to DEPLOYER_PRIVATE_KEY, then the local dev key on 31337. */
+  REWARD_SUBMITTER_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
+    .optional(),
   /** Public origin of the web app; SIWE messages must name its host. */
   APP_URL: z.url().default("http://localhost:3000"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

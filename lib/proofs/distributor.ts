@@ -1,0 +1,77 @@
+import "server-only";
+import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
+import { rewardDistributorAbi } from "../chain/abi.generated";
+import type { BatchPublicSignals } from "./batch";
+import type { SolidityProof } from "./prover";
+
+/** What talks to RewardDistributor: a reader, a signer (project admin or operator) and the contract's address. */
+export interface DistributorClients {
+  publicClient: PublicClient;
+  walletClient: WalletClient<Transport, Chain | undefined, Account>;
+  address: Address;
+}
+
+async function send(clients: DistributorClients, request: { functionName: string; args: readonly unknown[] }): Promise<Hex> {
+  const { publicClient, walletClient, address } = clients;
+  // simulate first: a revert surfaces with its decoded custom error instead of a bare failed receipt.
+  const { request: simulated } = await publicClient.simulateContract({
+    address,
+    abi: rewardDistributorAbi,
+    account: walletClient.account,
+    functionName: request.functionName as never,
+    args: request.args as never,
+  });
+  const hash = await walletClient.writeContract(simulated as never);
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`${request.functionName} reverted in ${hash}`);
+  return hash;
+}
+
+/** Publishes the policy on-chain unless it already is; null when nothing was sent. Needs the project admin's key. */
+export async function ensurePolicyOnChain(clients: DistributorClients, projectId: bigint, policyHash: bigint, budget: bigint): Promise<Hex | null> {
+  const [hash, onchainBudget] = await clients.publicClient.readContract({ address: clients.address, abi: rewardDistributorAbi, functionName: "policyOf", args: [projectId] });
+  if (hash === policyHash && onchainBudget === budget) return null;
+  return send(clients, { functionName: "setPolicy", args: [projectId, policyHash, budget] });
+}
+
+export function submitBatchOnChain(
+  clients: DistributorClients,
+  projectId: bigint,
+  batchIndex: number,
+  signals: BatchPublicSignals,
+  proof: SolidityProof,
+): Promise<Hex> {
+  const statement = {
+    inputsCommitment: signals.inputsCommitment,
+    prevRoot: signals.prevRoot,
+    newRoot: signals.newRoot,
+    batchRaw: signals.batchRaw,
+    batchPaid: signals.batchPaid,
+  };
+  return send(clients, { functionName: "submitBatch", args: [projectId, signals.epoch, BigInt(batchIndex), signals.epochRaw, statement, proof] });
+}
+
+export async function finalizeEpochOnChain(clients: DistributorClients, projectId: bigint, epoch: bigint): Promise<{ hash: Hex; epochRoot: Hex }> {
+  const hash = await send(clients, { functionName: "finalizeEpoch", args: [projectId, epoch] });
+  const epochRoot = await clients.publicClient.readContract({ address: clients.address, abi: rewardDistributorAbi, functionName: "epochRootOf", args: [projectId, epoch] });
+  return { hash, epochRoot };
+}
+
+/** Where the project stands on-chain: last finalized epoch and the epoch/batches being submitted. */
+export async function distributorState(clients: Pick<DistributorClients, "publicClient" | "address">, projectId: bigint) {
+  const [lastEpoch, open] = await Promise.all([
+    clients.publicClient.readContract({ address: clients.address, abi: rewardDistributorAbi, functionName: "lastEpochOf", args: [projectId] }),
+    clients.publicClient.readContract({ address: clients.address, abi: rewardDistributorAbi, functionName: "openEpochOf", args: [projectId] }),
+  ]);
+  return { lastEpoch, openEpoch: open.epoch, batchesSubmitted: open.batchesSubmitted };
+}
+
+/** The argument of RewardDistributor.claim / claimMany for one device. */
+export interface ClaimRequest {
+  projectId: bigint;
+  device: Address;
+  batchIndex: bigint;
+  slotInBatch: bigint;
+  cumulative: bigint;
+  merkleProof: readonly [bigint, bigint, bigint, bigint];
+}
