@@ -211,7 +211,9 @@ async function main(): Promise<void> {
     await db.$disconnect();
     await ephemeral?.stop();
   }
-  console.log(`\n${SECONDS} s per run, ${CONCURRENCY} ingest lanes (batches of ${BATCH}) + 2 API readers, one PostgreSQL, ${(await import("node:os")).cpus().length} cores`);
+  const os = await import("node:os");
+  // Other processes on the machine change every figure: the load average says how busy it was.
+  console.log(`\n${SECONDS} s per run, ${CONCURRENCY} ingest lanes (batches of ${BATCH}) + 2 API readers, one PostgreSQL, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
   console.log("| instances | ingest msg/s | not accepted | batch p99 ms | API requests | API p50 ms | API p99 ms | API errors |");
   console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of rows) {
