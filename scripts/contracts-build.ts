@@ -20,6 +20,7 @@ const CONTRACTS = [
   { name: "ProjectRegistry", exportPrefix: "projectRegistry" },
   { name: "DeviceRegistry", exportPrefix: "deviceRegistry" },
   { name: "DemoToken", exportPrefix: "demoToken" },
+  { name: "Marketplace", exportPrefix: "marketplace" },
 ] as const;
 
 interface ForgeArtifact {

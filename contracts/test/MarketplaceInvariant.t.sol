@@ -50,6 +50,7 @@ contract MarketplaceHandler {
         if (count == 0) return;
         uint256 orderId = 1 + orderSeed % count;
         Marketplace.Order memory order = market.getOrder(orderId);
+        // forge-lint: disable-next-line(block-timestamp)
         if (order.status != Marketplace.OrderStatus.Open || block.timestamp >= order.expiresAt) return;
         units = uint64(_bound(units, 1, order.totalUnits - order.deliveredUnits));
         uint256 feeBefore = usd.balanceOf(market.feeRecipient());

@@ -1883,3 +1883,1136 @@ export const demoTokenAbi = [
 
 /** Creation bytecode of DemoToken (constructor arguments are appended at deploy time). */
 export const demoTokenBytecode = "0x60a060405234801561000f575f5ffd5b50604051610bdf380380610bdf83398101604081905261002e91610181565b808484600361003d838261029f565b50600461004a828261029f565b5050506001600160a01b03811661007a57604051631e4fbdf760e01b81525f600482015260240160405180910390fd5b61008381610093565b505060ff16608052506103599050565b600580546001600160a01b038381166001600160a01b0319831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b634e487b7160e01b5f52604160045260245ffd5b5f82601f830112610107575f5ffd5b81516001600160401b03811115610120576101206100e4565b604051601f8201601f19908116603f011681016001600160401b038111828210171561014e5761014e6100e4565b604052818152838201602001851015610165575f5ffd5b8160208501602083015e5f918101602001919091529392505050565b5f5f5f5f60808587031215610194575f5ffd5b84516001600160401b038111156101a9575f5ffd5b6101b5878288016100f8565b602087015190955090506001600160401b038111156101d2575f5ffd5b6101de878288016100f8565b935050604085015160ff811681146101f4575f5ffd5b60608601519092506001600160a01b0381168114610210575f5ffd5b939692955090935050565b600181811c9082168061022f57607f821691505b60208210810361024d57634e487b7160e01b5f52602260045260245ffd5b50919050565b601f82111561029a57805f5260205f20601f840160051c810160208510156102785750805b601f840160051c820191505b81811015610297575f8155600101610284565b50505b505050565b81516001600160401b038111156102b8576102b86100e4565b6102cc816102c6845461021b565b84610253565b6020601f8211600181146102fe575f83156102e75750848201515b5f19600385901b1c1916600184901b178455610297565b5f84815260208120601f198516915b8281101561032d578785015182556020948501946001909201910161030d565b508482101561034a57868401515f19600387901b60f8161c191681555b50505050600190811b01905550565b60805161086e6103715f395f61013c015261086e5ff3fe608060405234801561000f575f5ffd5b50600436106100cb575f3560e01c806370a082311161008857806395d89b411161006357806395d89b41146101c6578063a9059cbb146101ce578063dd62ed3e146101e1578063f2fde38b14610219575f5ffd5b806370a082311461017b578063715018a6146101a35780638da5cb5b146101ab575f5ffd5b806306fdde03146100cf578063095ea7b3146100ed57806318160ddd1461011057806323b872dd14610122578063313ce5671461013557806340c10f1914610166575b5f5ffd5b6100d761022c565b6040516100e49190610714565b60405180910390f35b6101006100fb366004610764565b6102bc565b60405190151581526020016100e4565b6002545b6040519081526020016100e4565b61010061013036600461078c565b6102d5565b60405160ff7f00000000000000000000000000000000000000000000000000000000000000001681526020016100e4565b610179610174366004610764565b6102f8565b005b6101146101893660046107c6565b6001600160a01b03165f9081526020819052604090205490565b61017961030e565b6005546040516001600160a01b0390911681526020016100e4565b6100d7610321565b6101006101dc366004610764565b610330565b6101146101ef3660046107e6565b6001600160a01b039182165f90815260016020908152604080832093909416825291909152205490565b6101796102273660046107c6565b61033d565b60606003805461023b90610817565b80601f016020809104026020016040519081016040528092919081815260200182805461026790610817565b80156102b25780601f10610289576101008083540402835291602001916102b2565b820191905f5260205f20905b81548152906001019060200180831161029557829003601f168201915b5050505050905090565b5f336102c981858561037f565b60019150505b92915050565b5f336102e2858285610391565b6102ed85858561040d565b506001949350505050565b61030061046a565b61030a8282610497565b5050565b61031661046a565b61031f5f6104cb565b565b60606004805461023b90610817565b5f336102c981858561040d565b61034561046a565b6001600160a01b03811661037357604051631e4fbdf760e01b81525f60048201526024015b60405180910390fd5b61037c816104cb565b50565b61038c838383600161051c565b505050565b6001600160a01b038381165f908152600160209081526040808320938616835292905220545f1981101561040757818110156103f957604051637dc7a0d960e11b81526001600160a01b0384166004820152602481018290526044810183905260640161036a565b61040784848484035f61051c565b50505050565b6001600160a01b03831661043657604051634b637e8f60e11b81525f600482015260240161036a565b6001600160a01b03821661045f5760405163ec442f0560e01b81525f600482015260240161036a565b61038c8383836105ee565b6005546001600160a01b0316331461031f5760405163118cdaa760e01b815233600482015260240161036a565b6001600160a01b0382166104c05760405163ec442f0560e01b81525f600482015260240161036a565b61030a5f83836105ee565b600580546001600160a01b038381166001600160a01b0319831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b6001600160a01b0384166105455760405163e602df0560e01b81525f600482015260240161036a565b6001600160a01b03831661056e57604051634a1406b160e11b81525f600482015260240161036a565b6001600160a01b038085165f908152600160209081526040808320938716835292905220829055801561040757826001600160a01b0316846001600160a01b03167f8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925846040516105e091815260200190565b60405180910390a350505050565b6001600160a01b038316610618578060025f82825461060d919061084f565b909155506106889050565b6001600160a01b0383165f908152602081905260409020548181101561066a5760405163391434e360e21b81526001600160a01b0385166004820152602481018290526044810183905260640161036a565b6001600160a01b0384165f9081526020819052604090209082900390555b6001600160a01b0382166106a4576002805482900390556106c2565b6001600160a01b0382165f9081526020819052604090208054820190555b816001600160a01b0316836001600160a01b03167fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef8360405161070791815260200190565b60405180910390a3505050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b80356001600160a01b038116811461075f575f5ffd5b919050565b5f5f60408385031215610775575f5ffd5b61077e83610749565b946020939093013593505050565b5f5f5f6060848603121561079e575f5ffd5b6107a784610749565b92506107b560208501610749565b929592945050506040919091013590565b5f602082840312156107d6575f5ffd5b6107df82610749565b9392505050565b5f5f604083850312156107f7575f5ffd5b61080083610749565b915061080e60208401610749565b90509250929050565b600181811c9082168061082b57607f821691505b60208210810361084957634e487b7160e01b5f52602260045260245ffd5b50919050565b808201808211156102cf57634e487b7160e01b5f52601160045260245ffd" as const;
+
+/** ABI of contracts/src/Marketplace.sol. */
+export const marketplaceAbi = [
+  {
+    "type": "constructor",
+    "inputs": [
+      {
+        "name": "registry",
+        "type": "address",
+        "internalType": "contract IERC721"
+      },
+      {
+        "name": "owner_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "feeRecipient_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "feeBps_",
+        "type": "uint16",
+        "internalType": "uint16"
+      },
+      {
+        "name": "gracePeriod_",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "attester_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "paymentToken_",
+        "type": "address",
+        "internalType": "contract IERC20"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "MAX_FEE_BPS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_GRACE_PERIOD",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MIN_GRACE_PERIOD",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "attest",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "units",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "buyDevice",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxPrice",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "cancelDeviceListing",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "createOrder",
+    "inputs": [
+      {
+        "name": "seller",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "contract IERC20"
+      },
+      {
+        "name": "pricePerUnit",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "totalUnits",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "expiresAt",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "listingId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "deviceListing",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct Marketplace.DeviceListing",
+        "components": [
+          {
+            "name": "seller",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "token",
+            "type": "address",
+            "internalType": "contract IERC20"
+          },
+          {
+            "name": "price",
+            "type": "uint256",
+            "internalType": "uint256"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "deviceRegistry",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "contract IERC721"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "escrowedAmount",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "feeBps",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "feeRecipient",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getOrder",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct Marketplace.Order",
+        "components": [
+          {
+            "name": "buyer",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "seller",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "token",
+            "type": "address",
+            "internalType": "contract IERC20"
+          },
+          {
+            "name": "pricePerUnit",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "totalUnits",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "deliveredUnits",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "expiresAt",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "lastActivityAt",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "gracePeriod",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "feeBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "status",
+            "type": "uint8",
+            "internalType": "enum Marketplace.OrderStatus"
+          },
+          {
+            "name": "listingId",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "gracePeriod",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isAttester",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isPaymentToken",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "contract IERC20"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "listDevice",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "contract IERC20"
+      },
+      {
+        "name": "price",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "orderCount",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "owner",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "refund",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "refundDue",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "renounceOwnership",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setAttester",
+    "inputs": [
+      {
+        "name": "attester",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setFee",
+    "inputs": [
+      {
+        "name": "feeBps_",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setFeeRecipient",
+    "inputs": [
+      {
+        "name": "feeRecipient_",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setGracePeriod",
+    "inputs": [
+      {
+        "name": "gracePeriod_",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setPaymentToken",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "contract IERC20"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "transferOwnership",
+    "inputs": [
+      {
+        "name": "newOwner",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "event",
+    "name": "AttesterSet",
+    "inputs": [
+      {
+        "name": "attester",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "indexed": false,
+        "internalType": "bool"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DeliveryAttested",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "units",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "deliveredUnits",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "sellerAmount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "fee",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DeviceListed",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "seller",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "token",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "price",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DeviceListingCancelled",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "seller",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DeviceSold",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "seller",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "buyer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "token",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "price",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "fee",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "FeeRecipientSet",
+    "inputs": [
+      {
+        "name": "feeRecipient",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "FeeSet",
+    "inputs": [
+      {
+        "name": "feeBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "GracePeriodSet",
+    "inputs": [
+      {
+        "name": "gracePeriod",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OrderCompleted",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OrderCreated",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "buyer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "seller",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "listingId",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "token",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "pricePerUnit",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "totalUnits",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "expiresAt",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "feeBps",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "gracePeriod",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OrderRefunded",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "buyer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OwnershipTransferred",
+    "inputs": [
+      {
+        "name": "previousOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "newOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "PaymentTokenSet",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "indexed": false,
+        "internalType": "bool"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "FeeTooHigh",
+    "inputs": [
+      {
+        "name": "feeBps",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxFeeBps",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "GracePeriodOutOfRange",
+    "inputs": [
+      {
+        "name": "gracePeriod",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidOrderTerms",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "ListingStale",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotAttester",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotDeviceOwner",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotListed",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OrderExpired",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "expiresAt",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OrderNotOpen",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OwnableInvalidOwner",
+    "inputs": [
+      {
+        "name": "owner",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OwnableUnauthorizedAccount",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "PaymentTokenNotAllowed",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "PriceChanged",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "price",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxPrice",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ReentrancyGuardReentrantCall",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "RefundNotDue",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SafeERC20FailedOperation",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SelfDealing",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "TooManyUnits",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "units",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "remaining",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ZeroAddress",
+    "inputs": []
+  }
+] as const;
+
+/** Creation bytecode of Marketplace (constructor arguments are appended at deploy time). */
+export const marketplaceBytecode = "0x60a060405234801561000f575f5ffd5b506040516123bc3803806123bc83398101604081905261002e916103b5565b856001600160a01b03811661005d57604051631e4fbdf760e01b81525f60048201526024015b60405180910390fd5b610066816101b8565b5060017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00556001600160a01b0387166100b25760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b0387166080526100c885610207565b6100d184610283565b6100da83610307565b6001600160a01b03821615610143576001600160a01b0382165f81815260036020908152604091829020805460ff1916600190811790915591519182527fe282e8f39d469f44e202567418af903a001092d0eaa89b1070c44d3f01c0db2a910160405180910390a25b6001600160a01b038116156101ac576001600160a01b0381165f81815260046020908152604091829020805460ff1916600190811790915591519182527fffdce9f9df20da8850cebaa94fe36deeda0706dc51aff3d633615f70cbc3a9d0910160405180910390a25b5050505050505061045a565b5f80546001600160a01b038381166001600160a01b0319831681178455604051919092169283917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09190a35050565b6001600160a01b03811661022e5760405163d92e233d60e01b815260040160405180910390fd5b600180546001600160a01b0319166001600160a01b0383169081179091556040519081527fbf9a9534339a9d6b81696e05dcfb614b7dc518a31d48be3cfb757988381fb323906020015b60405180910390a150565b6103e861ffff821611156102b8576040516373ab893560e11b815261ffff821660048201526103e86024820152604401610054565b5f805461ffff60a01b1916600160a01b61ffff8416908102919091179091556040519081527faab062e3faf62b6c9a0f8e62af66e0310e27127a8c871a67be7dd4d93de6da5390602001610278565b61012c63ffffffff82161080610325575062278d0063ffffffff8216115b1561034b576040516329a4e82560e11b815263ffffffff82166004820152602401610054565b5f805463ffffffff60b01b1916600160b01b63ffffffff8416908102919091179091556040519081527f5cac7849d6a4fc71cf4fd216a03a464f1078e6bf3d1aa5091f66118dcd6a6dc190602001610278565b6001600160a01b03811681146103b2575f5ffd5b50565b5f5f5f5f5f5f5f60e0888a0312156103cb575f5ffd5b87516103d68161039e565b60208901519097506103e78161039e565b60408901519096506103f88161039e565b606089015190955061ffff8116811461040f575f5ffd5b608089015190945063ffffffff81168114610428575f5ffd5b60a08901519093506104398161039e565b60c089015190925061044a8161039e565b8091505092959891949750929550565b608051611f356104875f395f818161037f015281816105c5015281816107e1015261135c0152611f355ff3fe608060405234801561000f575f5ffd5b50600436106101bb575f3560e01c80636641fa1e116100f3578063a06db7dc11610093578063d09ef2411161006e578063d09ef24114610478578063d55be8c614610498578063e74b981b146104a1578063f2fde38b146104b4575f5ffd5b8063a06db7dc1461042d578063a4cafc6014610443578063b6ebe53914610456575f5ffd5b8063883a0038116100ce578063883a0038146103cf5780638da5cb5b146103d85780638e005553146103e8578063930eaddc146103fb575f5ffd5b80636641fa1e146103a15780636d395abc146103b4578063715018a6146103c7575f5ffd5b8063430884cf1161015e5780634c357ba7116101395780634c357ba7146102c05780635b776a1e146102d35780635c0204d9146103675780635efb870a1461037a575f5ffd5b8063430884cf1461026357806346619649146102765780634690484014610295575f5ffd5b80632453ffa8116101995780632453ffa81461020d57806324a9d85314610216578063278ecde11461023d5780634222ddb614610250575f5ffd5b8063030346d6146101bf5780630f55e9f2146101d4578063203401b3146101fa575b5f5ffd5b6101d26101cd366004611b03565b6104c7565b005b6101e76101e2366004611b23565b610856565b6040519081526020015b60405180910390f35b6101d2610208366004611b23565b6108e2565b6101e760025481565b5f5461022a90600160a01b900461ffff1681565b60405161ffff90911681526020016101f1565b6101d261024b366004611b23565b610976565b6101d261025e366004611b3a565b610af1565b6101d2610271366004611b85565b610b02565b61028062278d0081565b60405163ffffffff90911681526020016101f1565b6001546102a8906001600160a01b031681565b6040516001600160a01b0390911681526020016101f1565b6101d26102ce366004611bce565b610b90565b6103376102e1366004611b23565b60408051606080820183525f808352602080840182905292840181905293845260068252928290208251938401835280546001600160a01b03908116855260018201541691840191909152600201549082015290565b6040805182516001600160a01b0390811682526020808501519091169082015291810151908201526060016101f1565b6101d2610375366004611b85565b610ec1565b6102a87f000000000000000000000000000000000000000000000000000000000000000081565b6101e76103af366004611bef565b610f47565b6101d26103c2366004611c69565b61133c565b6101d26114fd565b61028061012c81565b5f546001600160a01b03166102a8565b6101d26103f6366004611c9e565b611510565b61041d610409366004611cbf565b60046020525f908152604090205460ff1681565b60405190151581526020016101f1565b5f5461028090600160b01b900463ffffffff1681565b61041d610451366004611b23565b611521565b61041d610464366004611cbf565b60036020525f908152604090205460ff1681565b61048b610486366004611b23565b611561565b6040516101f19190611d0e565b61022a6103e881565b6101d26104af366004611cbf565b6116c8565b6101d26104c2366004611cbf565b6116d9565b6104cf611713565b5f82815260066020908152604091829020825160608101845281546001600160a01b03908116808352600184015490911693820193909352600290910154928101929092526105395760405163068bb67560e51b8152600481018490526024015b60405180910390fd5b8181604001511115610575576040808201519051632bce37c560e01b815260048101859052602481019190915260448101839052606401610530565b8051336001600160a01b03909116036105a157604051630e99537b60e31b815260040160405180910390fd5b80516040516331a9108f60e11b8152600481018590526001600160a01b03918216917f00000000000000000000000000000000000000000000000000000000000000001690636352211e90602401602060405180830381865afa15801561060a573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061062e9190611e33565b6001600160a01b03161461065857604051639753684360e01b815260048101849052602401610530565b6020808201516001600160a01b03165f9081526004909152604090205460ff166106a6576020810151604051637d28d76360e11b81526001600160a01b039091166004820152602401610530565b5f80546040830151612710916106c891600160a01b90910461ffff1690611e62565b6106d29190611e79565b5f85815260066020908152604080832080546001600160a01b031990811682556001820180549091169055600201929092558451858201518684015184516001600160a01b039283168152938401528284018590529251939450339392169187917f46deb33677e68bf88e5cd55e5ab83d09e5d405313f9c181e18613d9220bf8ad3919081900360600190a461078c33835f01518385604001516107769190611e98565b60208601516001600160a01b031692919061172e565b80156107b35760015460208301516107b3916001600160a01b03918216913391168461172e565b81516040516323b872dd60e01b81526001600160a01b039182166004820152336024820152604481018690527f0000000000000000000000000000000000000000000000000000000000000000909116906323b872dd906064015f604051808303815f87803b158015610824575f5ffd5b505af1158015610836573d5f5f3e3d5ffd5b50505050505061085260015f516020611f155f395f51905f5255565b5050565b5f81815260056020526040812060016004820154600160b01b900460ff16600381111561088557610885611cda565b1461089257505f92915050565b60038101546108ba906001600160401b03600160c01b8204811691600160801b900416611eab565b60038201546108db916001600160401b0316906001600160801b0316611e62565b9392505050565b5f818152600660205260409020546001600160a01b0316331461091b5760405163068bb67560e51b815260048101829052602401610530565b5f8181526006602052604080822080546001600160a01b03199081168255600182018054909116905560020182905551339183917f4dcf7f62e647648255a23c6b0ba218c9115f93deb6b43acff49e4cfdc6d36bdc9190a350565b61097e611713565b5f81815260056020526040902060016004820154600160b01b900460ff1660038111156109ad576109ad611cda565b146109ce5760405163410e043760e01b815260048101839052602401610530565b60018101546001600160a01b031633148015906109f157506109ef8161176a565b155b15610a1257604051632a33243760e21b815260048101839052602401610530565b60038101545f90610a3c906001600160401b03600160c01b8204811691600160801b900416611eab565b6003830154610a5d916001600160401b0316906001600160801b0316611e62565b600483018054600360b01b60ff60b01b1990911617905582546040518281529192506001600160a01b03169084907fe18debf292fbfc1f009a15d4e4932c1da2be34d7343f86f50989d09a04571e1b9060200160405180910390a381546002830154610ad6916001600160a01b039182169116836117b9565b5050610aee60015f516020611f155f395f51905f5255565b50565b610af96117f3565b610aee8161181f565b610b0a6117f3565b6001600160a01b038216610b315760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b0382165f81815260046020908152604091829020805460ff191685151590811790915591519182527fffdce9f9df20da8850cebaa94fe36deeda0706dc51aff3d633615f70cbc3a9d091015b60405180910390a25050565b610b98611713565b335f9081526003602052604090205460ff16610bc9576040516314817f2f60e01b8152336004820152602401610530565b5f82815260056020526040902060016004820154600160b01b900460ff166003811115610bf857610bf8611cda565b14610c195760405163410e043760e01b815260048101849052602401610530565b60048101546001600160401b03164210610c5c57600481810154604051634b2d84db60e01b81529182018590526001600160401b03166024820152604401610530565b60038101545f90610c86906001600160401b03600160c01b8204811691600160801b900416611eab565b6001600160401b03169050826001600160401b03165f1480610cb0575080836001600160401b0316115b15610ce75760405163cd612f3760e01b8152600481018590526001600160401b038416602482015260448101829052606401610530565b60038201545f90610d09908590600160c01b90046001600160401b0316611eca565b6003840180546001600160401b03808416600160c01b026001600160c01b0383168117909355600487018054428316600160401b026fffffffffffffffff0000000000000000199091161790559293505f92610d7692908816916001600160801b03918216911617611e62565b60048501549091505f9061271090610d9990600160a01b900461ffff1684611e62565b610da39190611e79565b60038601549091506001600160401b03848116600160801b90920416148015610ddc5760048601805460ff60b01b1916600160b11b1790555b877fd11a050313a216833a37dd035b9507c908d99a04f7f5508a35049e71e419495e8886610e0a8688611e98565b604080516001600160401b039485168152939092166020840152908201526060810185905260800160405180910390a28015610e6b5760405188907f02a7d4d9472af7118644884b9a0ee443540c0027e938dd0aa35be8ecbe946c0a905f90a25b6001860154610e9c906001600160a01b0316610e878486611e98565b60028901546001600160a01b031691906117b9565b8115610836576001546002870154610836916001600160a01b039182169116846117b9565b610ec96117f3565b6001600160a01b038216610ef05760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b0382165f81815260036020908152604091829020805460ff191685151590811790915591519182527fe282e8f39d469f44e202567418af903a001092d0eaa89b1070c44d3f01c0db2a9101610b84565b5f610f50611713565b6001600160a01b038716610f775760405163d92e233d60e01b815260040160405180910390fd5b336001600160a01b03881603610fa057604051630e99537b60e31b815260040160405180910390fd5b6001600160a01b0386165f9081526004602052604090205460ff16610fe357604051637d28d76360e11b81526001600160a01b0387166004820152602401610530565b6001600160801b038516158061100057506001600160401b038416155b80611014575042836001600160401b031611155b15611032576040516332fb6a7160e01b815260040160405180910390fd5b5f61104f6001600160401b0386166001600160801b038816611e62565b905060025f815461105f90611ee9565b918290555060408051610180810182523381526001600160a01b038b811660208301528a16918101919091526001600160801b03881660608201526001600160401b0387811660808301525f60a0830181905287821660c08401524290911660e083015254600160b01b810463ffffffff16610100830152600160a01b900461ffff1661012082015290925061014081016001815260209081018590525f84815260058252604090819020835181546001600160a01b03199081166001600160a01b0392831617835593850151600183018054861691831691909117905591840151600282018054909416921691909117909155606082015160038083018054608086015160a08701516001600160801b039095166001600160c01b031990921691909117600160801b6001600160401b039283168102919091176001600160c01b0316600160c01b958316959095029490941790915560c085015160048501805460e08801516101008901516101208a01519486166fffffffffffffffffffffffffffffffff1990931692909217600160401b91909516029390931765ffffffffffff60801b191663ffffffff90931690940261ffff60a01b191691909117600160a01b61ffff9092169190910217808355610140850151929160ff60b01b1990911690600160b01b90849081111561125b5761125b611cda565b021790555061016091909101516005909101555f54604080518581526001600160a01b038a811660208301526001600160801b038a16928201929092526001600160401b03808916606083015287166080820152600160a01b830461ffff1660a0820152600160b01b90920463ffffffff1660c0830152891690339084907fdfab45fd229059c54dadf44e6fea71f993ba2813c456da980dee7992449c22ad9060e00160405180910390a461131b6001600160a01b03881633308461172e565b5061133260015f516020611f155f395f51905f5255565b9695505050505050565b6040516331a9108f60e11b81526004810184905233906001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001690636352211e90602401602060405180830381865afa1580156113a1573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906113c59190611e33565b6001600160a01b0316146113f557604051635e86677f60e01b815260048101849052336024820152604401610530565b6001600160a01b0382165f9081526004602052604090205460ff1661143857604051637d28d76360e11b81526001600160a01b0383166004820152602401610530565b805f03611458576040516332fb6a7160e01b815260040160405180910390fd5b60408051606081018252338082526001600160a01b0385811660208085018281528587018881525f8b815260068452889020965187549086166001600160a01b03199182161788559151600188018054919096169216919091179093559151600290940193909355835192835282018490529185917ff69e50a93cf3de8ac05362821f52d3d12f15597e82e724867ee9a6edccebd312910160405180910390a3505050565b6115056117f3565b61150e5f6118bd565b565b6115186117f3565b610aee8161190c565b5f81815260056020526040812060016004820154600160b01b900460ff16600381111561155057611550611cda565b1480156108db57506108db8161176a565b60408051610180810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e081018290526101008101829052610120810182905261014081018290526101608101919091525f8281526005602090815260409182902082516101808101845281546001600160a01b03908116825260018301548116938201939093526002820154909216928201929092526003808301546001600160801b0381166060840152600160801b8082046001600160401b039081166080860152600160c01b909204821660a0850152600485015480831660c0860152600160401b810490921660e0850152810463ffffffff16610100840152600160a01b810461ffff16610120840152919291610140840191600160b01b90910460ff16908111156116a2576116a2611cda565b60038111156116b3576116b3611cda565b81526020016005820154815250509050919050565b6116d06117f3565b610aee81611990565b6116e16117f3565b6001600160a01b03811661170a57604051631e4fbdf760e01b81525f6004820152602401610530565b610aee816118bd565b61171b611a05565b60025f516020611f155f395f51905f5255565b61173c848484846001611a34565b61176457604051635274afe760e01b81526001600160a01b0385166004820152602401610530565b50505050565b60048101545f906001600160401b0316421015806117b3575060048201546117af90600160801b810463ffffffff1690600160401b90046001600160401b0316611f01565b4210155b92915050565b6117c68383836001611aa1565b6117ee57604051635274afe760e01b81526001600160a01b0384166004820152602401610530565b505050565b5f546001600160a01b0316331461150e5760405163118cdaa760e01b8152336004820152602401610530565b61012c63ffffffff8216108061183d575062278d0063ffffffff8216115b15611863576040516329a4e82560e11b815263ffffffff82166004820152602401610530565b5f805463ffffffff60b01b1916600160b01b63ffffffff8416908102919091179091556040519081527f5cac7849d6a4fc71cf4fd216a03a464f1078e6bf3d1aa5091f66118dcd6a6dc1906020015b60405180910390a150565b5f80546001600160a01b038381166001600160a01b0319831681178455604051919092169283917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09190a35050565b6103e861ffff82161115611941576040516373ab893560e11b815261ffff821660048201526103e86024820152604401610530565b5f805461ffff60a01b1916600160a01b61ffff8416908102919091179091556040519081527faab062e3faf62b6c9a0f8e62af66e0310e27127a8c871a67be7dd4d93de6da53906020016118b2565b6001600160a01b0381166119b75760405163d92e233d60e01b815260040160405180910390fd5b600180546001600160a01b0319166001600160a01b0383169081179091556040519081527fbf9a9534339a9d6b81696e05dcfb614b7dc518a31d48be3cfb757988381fb323906020016118b2565b5f516020611f155f395f51905f525460020361150e57604051633ee5aeb560e01b815260040160405180910390fd5b6040516323b872dd60e01b5f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f51148316611a90578383151615611a84573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f51148316611af7578383151615611aeb573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b5f5f60408385031215611b14575f5ffd5b50508035926020909101359150565b5f60208284031215611b33575f5ffd5b5035919050565b5f60208284031215611b4a575f5ffd5b813563ffffffff811681146108db575f5ffd5b6001600160a01b0381168114610aee575f5ffd5b80358015158114611b80575f5ffd5b919050565b5f5f60408385031215611b96575f5ffd5b8235611ba181611b5d565b9150611baf60208401611b71565b90509250929050565b80356001600160401b0381168114611b80575f5ffd5b5f5f60408385031215611bdf575f5ffd5b82359150611baf60208401611bb8565b5f5f5f5f5f5f60c08789031215611c04575f5ffd5b8635611c0f81611b5d565b95506020870135611c1f81611b5d565b945060408701356001600160801b0381168114611c3a575f5ffd5b9350611c4860608801611bb8565b9250611c5660808801611bb8565b915060a087013590509295509295509295565b5f5f5f60608486031215611c7b575f5ffd5b833592506020840135611c8d81611b5d565b929592945050506040919091013590565b5f60208284031215611cae575f5ffd5b813561ffff811681146108db575f5ffd5b5f60208284031215611ccf575f5ffd5b81356108db81611b5d565b634e487b7160e01b5f52602160045260245ffd5b60048110611d0a57634e487b7160e01b5f52602160045260245ffd5b9052565b81516001600160a01b0316815261018081016020830151611d3a60208401826001600160a01b03169052565b506040830151611d5560408401826001600160a01b03169052565b506060830151611d7060608401826001600160801b03169052565b506080830151611d8b60808401826001600160401b03169052565b5060a0830151611da660a08401826001600160401b03169052565b5060c0830151611dc160c08401826001600160401b03169052565b5060e0830151611ddc60e08401826001600160401b03169052565b50610100830151611df661010084018263ffffffff169052565b50610120830151611e0e61012084018261ffff169052565b50610140830151611e23610140840182611cee565b5061016092830151919092015290565b5f60208284031215611e43575f5ffd5b81516108db81611b5d565b634e487b7160e01b5f52601160045260245ffd5b80820281158282048414176117b3576117b3611e4e565b5f82611e9357634e487b7160e01b5f52601260045260245ffd5b500490565b818103818111156117b3576117b3611e4e565b6001600160401b0382811682821603908111156117b3576117b3611e4e565b6001600160401b0381811683821601908111156117b3576117b3611e4e565b5f60018201611efa57611efa611e4e565b5060010190565b808201808211156117b3576117b3611e4e56fe9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00" as const;

@@ -7,6 +7,8 @@ import {
   demoTokenBytecode,
   deviceRegistryAbi,
   deviceRegistryBytecode,
+  marketplaceAbi,
+  marketplaceBytecode,
   projectRegistryAbi,
   projectRegistryBytecode,
 } from "./abi.generated";
@@ -40,6 +42,11 @@ interface PlannedContract {
   args: (context: DeployContext) => readonly unknown[];
 }
 
+/** Platform fee of a fresh Marketplace deployment: 2.5 % (the contract caps it at 10 %). */
+export const MARKETPLACE_FEE_BPS = 250;
+/** Without an attestation for this long, an order's undelivered remainder becomes refundable. */
+export const MARKETPLACE_GRACE_PERIOD_SECONDS = 2 * 60 * 60;
+
 /** Every contract in CONTRACT_NAMES, in deployment order (constructors take earlier addresses). */
 const DEPLOY_PLAN: readonly PlannedContract[] = [
   { name: "ProjectRegistry", abi: projectRegistryAbi, bytecode: projectRegistryBytecode, args: () => [] },
@@ -47,6 +54,22 @@ const DEPLOY_PLAN: readonly PlannedContract[] = [
   // Demo tokens (DemoToken.sol, minted by the deployer): what the demo project rewards in, and what the marketplace settles in.
   { name: "RewardToken", abi: demoTokenAbi, bytecode: demoTokenBytecode, args: ({ deployer }) => ["DePIN Hub Reward", "DHR", 18, deployer] },
   { name: "Stablecoin", abi: demoTokenAbi, bytecode: demoTokenBytecode, args: ({ deployer }) => ["Demo USD", "dUSD", 6, deployer] },
+  // Escrow for marketplace orders and device sales. The deployer owns it, receives fees and is the first attester
+  // (the middleware signs with the deployer key); the stablecoin is its first payment token.
+  {
+    name: "Marketplace",
+    abi: marketplaceAbi,
+    bytecode: marketplaceBytecode,
+    args: ({ deployer, deployed }) => [
+      required(deployed, "DeviceRegistry"),
+      deployer,
+      deployer,
+      MARKETPLACE_FEE_BPS,
+      MARKETPLACE_GRACE_PERIOD_SECONDS,
+      deployer,
+      required(deployed, "Stablecoin"),
+    ],
+  },
 ];
 
 const CURRENT_BYTECODE_HASHES = Object.fromEntries(DEPLOY_PLAN.map((entry) => [entry.name, keccak256(entry.bytecode)])) as Record<ContractName, Hex>;

@@ -13,7 +13,7 @@ const hash32Schema = z.custom<Hex>((value) => typeof value === "string" && isHex
  * Every contract `ensureDeployed` deploys, in deployment order. Adding a
  * contract: add its name here and its entry in `deploy.ts`'s DEPLOY_PLAN.
  */
-export const CONTRACT_NAMES = ["ProjectRegistry", "DeviceRegistry", "RewardToken", "Stablecoin"] as const;
+export const CONTRACT_NAMES = ["ProjectRegistry", "DeviceRegistry", "RewardToken", "Stablecoin", "Marketplace"] as const;
 
 /** Where one chain's contracts live, and how to tell that chain apart from a fresh one. */
 export const deploymentSchema = z.object({

@@ -10,6 +10,7 @@ const contracts = {
   DeviceRegistry: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
   RewardToken: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
   Stablecoin: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
+  Marketplace: "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
 } as const satisfies Deployment["contracts"];
 const admin = getAddress("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266");
 const device = getAddress("0x00000000000000000000000000000000000000ab");
