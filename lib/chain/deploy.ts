@@ -44,8 +44,11 @@ interface PlannedContract {
 
 /** Platform fee of a fresh Marketplace deployment: 2.5 % (the contract caps it at 10 %). */
 export const MARKETPLACE_FEE_BPS = 250;
-/** Without an attestation for this long, an order's undelivered remainder becomes refundable. */
-export const MARKETPLACE_GRACE_PERIOD_SECONDS = 2 * 60 * 60;
+/**
+ * Without an attestation for this long, an order's undelivered remainder becomes refundable. Feed deliveries are
+ * attested once per day (lib/market/attestation.ts), so this must span a few days.
+ */
+export const MARKETPLACE_GRACE_PERIOD_SECONDS = 3 * 24 * 60 * 60;
 
 /** Every contract in CONTRACT_NAMES, in deployment order (constructors take earlier addresses). */
 const DEPLOY_PLAN: readonly PlannedContract[] = [

@@ -5,6 +5,7 @@ import { Prisma, type MarketListing, type PrismaClient } from "../db/generated/c
 import { lastSeenByDevice } from "../ingest/device-activity";
 import { latestQuality, type LatestQuality } from "../processing/latest-quality";
 import { deviceStatus, type DeviceStatus } from "../quality/status";
+import { onchainListingId } from "./ids";
 import { areaFromCells, recentActivity, RECENT_ACTIVITY_MS } from "./area";
 import { DeviceAlreadyListedError, ListingNotFoundError, MixedProjectsError, NoAreaError, NotYourDeviceError } from "./errors";
 import type { BrowseListingsQuery, CreateListingInput } from "./schemas";
@@ -12,6 +13,8 @@ import type { BrowseListingsQuery, CreateListingInput } from "./schemas";
 /** A listing as the API returns it: amounts as decimal strings. */
 export interface ListingView {
   id: string;
+  /** bytes32 that orders for this listing carry on-chain. */
+  onchainId: string;
   kind: MarketListing["kind"];
   status: MarketListing["status"];
   seller: Address;
@@ -50,6 +53,7 @@ async function viewOf(db: PrismaClient, row: MarketListing): Promise<ListingView
 function toView(row: ListingRow): ListingView {
   return {
     id: row.id,
+    onchainId: row.onchainId,
     kind: row.kind,
     status: row.status,
     seller: getAddress(row.sellerAddress),
@@ -102,9 +106,11 @@ export async function createListing(db: PrismaClient, seller: Address, input: Cr
     if (cells.length === 0) throw new NoAreaError();
   }
 
+  const id = randomUUID();
   const row = await db.marketListing.create({
     data: {
-      id: randomUUID(),
+      id,
+      onchainId: onchainListingId(id),
       kind: input.kind,
       sellerAddress: getAddress(seller),
       projectId: projectId as number,

@@ -2,16 +2,9 @@ import "server-only";
 import { getAddress, type Address } from "viem";
 import type { PrismaClient } from "../db/generated/client";
 import { recentActivity, RECENT_ACTIVITY_MS } from "./area";
+import { feedCost } from "./feed-pricing";
 import { requestById, toRequestView, type RequestView } from "./requests";
 
-/** Feed prices are per 30-day month. */
-export const DAYS_PER_MONTH = 30n;
-
-/** What `durationDays` of a feed priced `pricePerMonth` costs (rounded up to the token's smallest unit). */
-export function feedCost(pricePerMonth: bigint, durationDays: number): bigint {
-  const numerator = pricePerMonth * BigInt(durationDays);
-  return (numerator + DAYS_PER_MONTH - 1n) / DAYS_PER_MONTH;
-}
 
 export interface Offer {
   listingId: string;

@@ -10,6 +10,7 @@ CREATE TYPE "MarketRequestStatus" AS ENUM ('OPEN', 'CLOSED');
 -- CreateTable
 CREATE TABLE "MarketListing" (
     "id" TEXT NOT NULL,
+    "onchainId" TEXT NOT NULL,
     "kind" "MarketListingKind" NOT NULL,
     "status" "MarketListingStatus" NOT NULL DEFAULT 'ACTIVE',
     "sellerAddress" TEXT NOT NULL,
@@ -112,6 +113,9 @@ CREATE TABLE "MarketAttestation" (
 
     CONSTRAINT "MarketAttestation_pkey" PRIMARY KEY ("chainId","orderId","periodStart")
 );
+
+-- CreateIndex
+CREATE UNIQUE INDEX "MarketListing_onchainId_key" ON "MarketListing"("onchainId");
 
 -- CreateIndex
 CREATE INDEX "MarketListing_status_kind_createdAt_idx" ON "MarketListing"("status", "kind", "createdAt");
