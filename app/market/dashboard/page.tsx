@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { CreateKeyButton } from "@/components/market/create-key-button";
 import { getSession } from "@/lib/auth/session";
 import { serverEnv } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
@@ -23,6 +24,7 @@ function OrdersTable({ orders, testId, counterpart }: { orders: OrderView[]; tes
           <th scope="col">Refunded</th>
           <th scope="col">Status</th>
           <th scope="col">Expires</th>
+          {counterpart === "seller" && <th scope="col">API</th>}
         </tr>
       </thead>
       <tbody>
@@ -40,6 +42,7 @@ function OrdersTable({ orders, testId, counterpart }: { orders: OrderView[]; tes
             <td>{formatAmount(order.refunded)}</td>
             <td>{order.live ? order.status.toLowerCase() : order.status === "REFUNDED" ? "refunded" : "expired"}</td>
             <td>{order.expiresAt.slice(0, 16).replace("T", " ")} UTC</td>
+            {counterpart === "seller" && <td>{order.live ? <CreateKeyButton orderId={order.orderId} /> : "—"}</td>}
           </tr>
         ))}
       </tbody>
@@ -102,7 +105,7 @@ export default async function MarketDashboardPage() {
       <OrdersTable orders={buyer.orders} testId="buyer-orders" counterpart="seller" />
       <h3>API keys</h3>
       {buyer.keys.length === 0 ? (
-        <p className="muted">No keys. Create one for an order with POST /api/market/orders/&#123;orderId&#125;/keys.</p>
+        <p className="muted">No keys yet: create one for a purchase above.</p>
       ) : (
         <ul data-testid="buyer-keys">
           {buyer.keys.map((key) => (

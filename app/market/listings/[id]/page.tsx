@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { BuyPanel } from "@/components/market/buy-panel";
 import { db } from "@/lib/db/client";
 import { shortAddress } from "@/lib/devices/format";
 import { ListingNotFoundError } from "@/lib/market/errors";
@@ -37,6 +38,10 @@ export default async function ListingPage({ params }: { params: Promise<{ id: st
       {listing.description && <p>{listing.description}</p>}
       {listing.metrics.length > 0 && <p>Metrics: {listing.metrics.join(", ")}</p>}
       <p className="muted">Area: {listing.cellsR7.length} H3 cell{listing.cellsR7.length === 1 ? "" : "s"} (resolution 7)</p>
+
+      {listing.status === "ACTIVE" && listing.devices[0] && (
+        <BuyPanel kind={listing.kind} seller={listing.seller} price={listing.price} unit={listing.unit} onchainId={listing.onchainId as `0x${string}`} device={listing.devices[0]} />
+      )}
 
       <h2>Devices</h2>
       <table className="device-table" data-testid="listing-devices">
