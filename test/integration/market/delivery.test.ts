@@ -3,6 +3,8 @@ import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { demoTokenAbi, marketplaceAbi } from "@/lib/chain/abi.generated";
 import { LOCAL_DEV_PRIVATE_KEY } from "@/lib/chain/deploy";
+import { TokenBuckets } from "@/lib/http/rate-limit";
+import { dripStablecoin, FAUCET_AMOUNT } from "@/lib/market/faucet";
 import { authorizeFeedRequest, issueApiKey, listApiKeys, revokeApiKey } from "@/lib/market/api-keys";
 import { feedReadings, readingsCsv } from "@/lib/market/feed";
 import { FEED_PERIOD_MS, runAttestationRound, type AttestationOptions } from "@/lib/market/attestation";
@@ -189,5 +191,18 @@ describe("feed delivery with API keys", () => {
     await expect(revokeApiKey(harness.db, other.address, issued.id)).rejects.toMatchObject({ status: 404 });
     await revokeApiKey(harness.db, buyer.address, issued.id);
     await expect(authorizeFeedRequest(harness.db, issued.key, chainId(), feedOrderId, now)).rejects.toMatchObject({ status: 401 });
+  });
+});
+
+describe("local dUSD faucet", () => {
+  it("mints demo dUSD on the local chain only, rate-limited per account", async () => {
+    const account = await harness.fundedAccount();
+    const faucet = { chainId: harness.deployment.chainId, rpcUrl: harness.rpcUrl, stablecoin: harness.deployment.contracts.Stablecoin, minterKey: LOCAL_DEV_PRIVATE_KEY };
+    const buckets = new TokenBuckets({ ratePerSecond: 0.001, burst: 1 });
+    await dripStablecoin(faucet, account.address, buckets);
+    const balance = await harness.chain.publicClient.readContract({ address: faucet.stablecoin, abi: demoTokenAbi, functionName: "balanceOf", args: [account.address] });
+    expect(balance).toBe(FAUCET_AMOUNT);
+    await expect(dripStablecoin(faucet, account.address, buckets)).rejects.toMatchObject({ status: 429 });
+    await expect(dripStablecoin({ ...faucet, chainId: 4689 }, account.address, buckets)).rejects.toMatchObject({ status: 403, code: "faucet_local_only" });
   });
 });
