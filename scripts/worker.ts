@@ -2,7 +2,11 @@
  * The background worker process. Any number may run against one database;
  * `npm start` runs one. Stops cleanly on SIGINT/SIGTERM after the current tick.
  */
+import type { Hex } from "viem";
+import { ANVIL_CHAIN_ID } from "../lib/chain/anvil";
+import { LOCAL_DEV_PRIVATE_KEY } from "../lib/chain/deploy";
 import { readDeployment } from "../lib/chain/deployments";
+import { createAttestationJob } from "../lib/market/attestation";
 import { parseServerEnv, ConfigError, type ServerEnv } from "../lib/config/env";
 import { createDbClient } from "../lib/db/client";
 import { createAuthCleanupJob } from "../lib/auth/cleanup";
@@ -31,7 +35,11 @@ function indexerJobs(env: ServerEnv, log: (message: string) => void): WorkerJob[
   }
   const settings = indexerSettings(env, deployment.chainId);
   log(`indexing chain ${deployment.chainId} from block ${deployment.blockNumber} (${settings.confirmations} confirmation(s), ${settings.batchBlocks} blocks per batch)`);
-  return [createIndexerJob(new ChainIndexer({ rpcUrl: env.RPC_URL, deployment, ...settings, log }))];
+  const jobs = [createIndexerJob(new ChainIndexer({ rpcUrl: env.RPC_URL, deployment, ...settings, log }))];
+  const attesterKey = (env.MARKET_ATTESTER_PRIVATE_KEY ?? env.DEPLOYER_PRIVATE_KEY ?? (deployment.chainId === ANVIL_CHAIN_ID ? LOCAL_DEV_PRIVATE_KEY : undefined)) as Hex | undefined;
+  if (attesterKey) jobs.push(createAttestationJob({ rpcUrl: env.RPC_URL, chainId: deployment.chainId, marketplace: deployment.contracts.Marketplace, attesterKey, log }));
+  else log("no MARKET_ATTESTER_PRIVATE_KEY: running without marketplace delivery attestation");
+  return jobs;
 }
 
 /** The reward epoch job; it submits proofs only with an RPC, a deployment and a submitter key. */

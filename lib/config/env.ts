@@ -30,6 +30,11 @@ const serverEnvSchema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
     .optional(),
+  /** Key the worker attests marketplace deliveries with (a Marketplace attester); defaults to DEPLOYER_PRIVATE_KEY, then anvil's dev key on 31337. */
+  MARKET_ATTESTER_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
+    .optional(),
   /** Public origin of the web app; SIWE messages must name its host. */
   APP_URL: z.url().default("http://localhost:3000"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

@@ -13,7 +13,13 @@ export interface PublicConfig {
   chainId: number;
   rpcUrl: string;
   explorerUrl?: string;
-  contracts: { ProjectRegistry?: `0x${string}`; DeviceRegistry?: `0x${string}` } | null;
+  contracts: {
+    ProjectRegistry?: `0x${string}`;
+    DeviceRegistry?: `0x${string}`;
+    /** The marketplace escrow and the token it settles in (dUSD on local chains). */
+    Marketplace?: `0x${string}`;
+    Stablecoin?: `0x${string}`;
+  } | null;
   walletConnectProjectId?: string;
 }
 
@@ -44,7 +50,12 @@ export function getPublicConfig(env: ServerEnv = serverEnv()): PublicConfig {
     rpcUrl: browserRpcUrl(env),
     ...(explorerUrl ? { explorerUrl } : {}),
     contracts: deployment
-      ? { ProjectRegistry: deployment.contracts.ProjectRegistry, DeviceRegistry: deployment.contracts.DeviceRegistry }
+      ? {
+          ProjectRegistry: deployment.contracts.ProjectRegistry,
+          DeviceRegistry: deployment.contracts.DeviceRegistry,
+          Marketplace: deployment.contracts.Marketplace,
+          Stablecoin: deployment.contracts.Stablecoin,
+        }
       : null,
     ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
   };
