@@ -15,6 +15,8 @@ export interface PublicConfig {
   explorerUrl?: string;
   contracts: { ProjectRegistry?: `0x${string}`; DeviceRegistry?: `0x${string}` } | null;
   walletConnectProjectId?: string;
+  /** Hosted basemap style; absent = the app's offline basemap (lib/map/style.ts). */
+  mapStyleUrl?: string;
 }
 
 /** The RPC endpoint browsers talk to (wallet reads, chain switching). */
@@ -47,5 +49,6 @@ export function getPublicConfig(env: ServerEnv = serverEnv()): PublicConfig {
       ? { ProjectRegistry: deployment.contracts.ProjectRegistry, DeviceRegistry: deployment.contracts.DeviceRegistry }
       : null,
     ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
+    ...(env.MAP_STYLE_URL ? { mapStyleUrl: env.MAP_STYLE_URL } : {}),
   };
 }
