@@ -8,6 +8,7 @@ import { createDbClient } from "../lib/db/client";
 import { createAuthCleanupJob } from "../lib/auth/cleanup";
 import { ChainIndexer, createIndexerJob, indexerSettings } from "../lib/indexer";
 import { createTelemetryPartitionsJob } from "../lib/ingest/store-partitions";
+import { createMapRefreshJob } from "../lib/map/refresh";
 import { createHourlyProcessingJob } from "../lib/processing/hourly-job";
 import type { WorkerJob } from "../lib/worker/loop";
 import { runWorker } from "../lib/worker/loop";
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   const controller = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => controller.abort());
   try {
-    const jobs = [...indexerJobs(env, console.log), createTelemetryPartitionsJob(), createAuthCleanupJob(), createHourlyProcessingJob({ log: console.log })];
+    const jobs = [...indexerJobs(env, console.log), createTelemetryPartitionsJob(), createAuthCleanupJob(), createHourlyProcessingJob({ log: console.log }), createMapRefreshJob({ log: console.log })];
     await runWorker({ db, jobs, tickMs: env.WORKER_TICK_MS, signal: controller.signal, log: console.log });
   } finally {
     await db.$disconnect();
