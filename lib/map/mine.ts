@@ -8,9 +8,8 @@ import { WINDOWS, type TimeWindow } from "./viewport-params";
 
 /** Devices one viewer sees exactly: owned, or in a project they administer or operate. */
 const MAX_MINE = 500;
-/** Tracks are drawn for at most this many of them, one point per TRACK_BUCKET. */
+/** Tracks are drawn for at most this many of them, one point per 5 minutes. */
 const MAX_TRACKS = 50;
-const TRACK_BUCKET = "5 minutes";
 
 export interface MyMapDevices {
   devices: MapDevice[];
@@ -26,11 +25,11 @@ export async function myMapDevices(db: PrismaClient, viewer: string, window: Tim
   if (tracked.length === 0) return { devices, tracks: [] };
   const since = new Date(now.getTime() - WINDOWS[window]).toISOString();
   const points = await db.$queryRaw<Array<{ device: string; lat_e6: number; lon_e6: number }>>`
-    SELECT DISTINCT ON (device, date_bin(${TRACK_BUCKET}::interval, measured_at, 'epoch'))
-           '0x' || encode(device, 'hex') AS device, lat_e6, lon_e6, measured_at
-    FROM ingest.telemetry
-    WHERE device = ANY(${tracked}::bytea[]) AND measured_at >= ${since}::timestamptz AND lat_e6 IS NOT NULL
-    ORDER BY device, date_bin(${TRACK_BUCKET}::interval, measured_at, 'epoch'), measured_at DESC`;
+    SELECT DISTINCT ON (t.device, t.bucket) '0x' || encode(t.device, 'hex') AS device, t.lat_e6, t.lon_e6
+    FROM (SELECT device, date_bin('5 minutes', measured_at, 'epoch') AS bucket, measured_at, lat_e6, lon_e6
+          FROM ingest.telemetry
+          WHERE device = ANY(${tracked}::bytea[]) AND measured_at >= ${since}::timestamptz AND lat_e6 IS NOT NULL) t
+    ORDER BY t.device, t.bucket, t.measured_at DESC`;
   const byDevice = new Map<string, Array<[number, number]>>();
   for (const point of points) {
     const list = byDevice.get(point.device) ?? [];

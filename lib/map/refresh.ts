@@ -14,6 +14,8 @@ interface LatestRow {
   lat_e6: number;
   lon_e6: number;
   last_seen_at: Date;
+  /** last_seen_at as PostgreSQL prints it: microseconds, which a JS Date would drop. */
+  seen_exact: string;
   measured_at: Date;
   pm25: number | null;
   temperature: number | null;
@@ -43,12 +45,12 @@ export async function refreshMapDevices(db: PrismaClient, options: { qualities?:
       // Newest position per device heard from since the cursor. The row is looked up near the
       // newest reading (PK prefix on device per partition), never across the device's history.
       const rows = await tx.$queryRaw<LatestRow[]>`
-        WITH cursor AS (SELECT "seenUpTo" AT TIME ZONE 'UTC' AS seen FROM map_cursor WHERE id = 1),
+        WITH cursor AS (SELECT "seenUpTo" AS seen FROM map_cursor WHERE id = 1),
         changed AS (
           SELECT s.device, s.last_seen_at, s.last_measured_at FROM ingest.device_state s, cursor
           WHERE s.last_seen_at > cursor.seen ORDER BY s.last_seen_at LIMIT ${BATCH})
         SELECT '0x' || encode(c.device, 'hex') AS device, d."projectId" AS project_id, t.lat_e6, t.lon_e6,
-               c.last_seen_at, t.measured_at,
+               c.last_seen_at, c.last_seen_at::text AS seen_exact, t.measured_at,
                t.pm25_deci_ug_m3 / 10.0::float8 AS pm25, t.temperature_centi_c / 100.0::float8 AS temperature,
                t.humidity_centi_pct / 100.0::float8 AS humidity, t.light_centi_lux / 100.0::float8 AS light,
                h."qualityScore" AS quality_score, h."onlineMinutes" * 100.0::float8 / 60 AS uptime_pct
@@ -86,8 +88,8 @@ export async function refreshMapDevices(db: PrismaClient, options: { qualities?:
             "cellR4" = EXCLUDED."cellR4", "cellR5" = EXCLUDED."cellR5", "cellR6" = EXCLUDED."cellR6", "lastSeenAt" = EXCLUDED."lastSeenAt",
             "measuredAt" = EXCLUDED."measuredAt", pm25 = EXCLUDED.pm25, temperature = EXCLUDED.temperature, humidity = EXCLUDED.humidity,
             light = EXCLUDED.light, "qualityScore" = EXCLUDED."qualityScore", "uptimePct" = EXCLUDED."uptimePct", "updatedAt" = EXCLUDED."updatedAt"`;
-        const newest = rows[rows.length - 1]!.last_seen_at.toISOString();
-        await tx.$executeRaw`UPDATE map_cursor SET "seenUpTo" = ${newest}::timestamptz AT TIME ZONE 'UTC' WHERE id = 1`;
+        const newest = rows[rows.length - 1]!.seen_exact;
+        await tx.$executeRaw`UPDATE map_cursor SET "seenUpTo" = ${newest}::timestamptz WHERE id = 1`;
       }
 
       if (!withQualities) return { status: "done", devices: rows.length, qualities: 0 } as const;

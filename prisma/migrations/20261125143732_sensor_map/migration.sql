@@ -28,7 +28,7 @@ CREATE TABLE "map_device" (
 -- CreateTable
 CREATE TABLE "map_cursor" (
     "id" INTEGER NOT NULL,
-    "seenUpTo" TIMESTAMP(3) NOT NULL,
+    "seenUpTo" TIMESTAMPTZ(6) NOT NULL,
     "hourUpTo" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "map_cursor_pkey" PRIMARY KEY ("id")
