@@ -17,6 +17,7 @@ export function proxy(request: NextRequest) {
     walletConnect: Boolean(env.WALLETCONNECT_PROJECT_ID),
     development: env.NODE_ENV === "development",
     https: new URL(env.APP_URL).protocol === "https:",
+    mapStyleUrl: env.MAP_STYLE_URL,
   });
 
   const requestHeaders = new Headers(request.headers);
