@@ -3,6 +3,7 @@
 import "maplibre-gl/dist/maplibre-gl.css";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { FeatureCollection } from "geojson";
+import type * as MapLibre from "maplibre-gl";
 import type { StyleSpecification } from "maplibre-gl";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from "react";
 import MapView, { Layer, Marker, NavigationControl, Source, type MapLayerMouseEvent, type MapRef, type ViewStateChangeEvent } from "react-map-gl/maplibre";
@@ -68,6 +69,16 @@ function devicesCollection(devices: MapDevice[]): FeatureCollection {
 }
 
 const noSubscription = () => () => {};
+
+/** Same-origin worker: see app/map/maplibre-gl-worker.mjs/route.ts. */
+let mapLibrary: Promise<typeof MapLibre> | undefined;
+function loadMapLibrary(): Promise<typeof MapLibre> {
+  mapLibrary ??= import("maplibre-gl").then((maplibre) => {
+    maplibre.setWorkerUrl("/map/maplibre-gl-worker.mjs");
+    return maplibre;
+  });
+  return mapLibrary;
+}
 
 export interface ProjectOption {
   slug: string;
@@ -352,6 +363,7 @@ export function SensorMap({ projects, initialQuery }: { projects: ProjectOption[
         {mapStyle && (
           <MapView
             ref={mapRef}
+            mapLib={loadMapLibrary()}
             initialViewState={{ latitude: state.lat, longitude: state.lon, zoom: state.zoom }}
             mapStyle={mapStyle}
             onLoad={() => mapRef.current && setBounds(boundsOf(mapRef.current))}
