@@ -109,6 +109,7 @@ const VIEWS = [
 ] as const;
 
 async function measurePageLoad(url: string): Promise<number[] | string> {
+  if (PAGE_RUNS === 0) return "skipped (--page-runs 0)";
   if (!existsSync(".next/BUILD_ID")) return "skipped: no production build (.next/BUILD_ID); run `npm start` once";
   const port = await findFreePort();
   const server = spawn("node_modules/.bin/next", ["start", "-p", String(port)], {

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import path from "node:path";
 
 /**
  * MapLibre's web worker, served from our origin. MapLibre 6 finds its worker
@@ -10,8 +10,8 @@ import { createRequire } from "node:module";
 let cached: Promise<string> | undefined;
 
 function workerSource(): Promise<string> {
-  const require = createRequire(import.meta.url);
-  cached ??= readFile(require.resolve("maplibre-gl/dist/maplibre-gl-worker.mjs"), "utf8");
+  // A path, not require.resolve: the server bundler turns require.resolve into a module id.
+  cached ??= readFile(path.join(process.cwd(), "node_modules", "maplibre-gl", "dist", "maplibre-gl-worker.mjs"), "utf8");
   return cached;
 }
 
