@@ -1,12 +1,16 @@
 import "server-only";
-import type { PrismaClient } from "../db/generated/client";
+import type { Prisma, PrismaClient } from "../db/generated/client";
+
+type Tx = Prisma.TransactionClient;
 import type { WorkerJob } from "../worker/loop";
 import { mapCellsFor } from "./cells";
 
 /** First key of the map refresh's advisory lock: one refresh at a time across workers. */
 const MAP_LOCK_CLASS = 0x3a9d;
-/** Devices folded in per transaction; the rest follow on the next tick. */
+/** Devices folded in per transaction (plus ties with the last); the rest follow on the next tick. */
 const BATCH = 5_000;
+/** How old a device_state change must be before the cursor passes it (see the query). */
+const SETTLE_MS = 2_000;
 
 interface LatestRow {
   device: string;
@@ -14,8 +18,6 @@ interface LatestRow {
   lat_e6: number;
   lon_e6: number;
   last_seen_at: Date;
-  /** last_seen_at as PostgreSQL prints it: microseconds, which a JS Date would drop. */
-  seen_exact: string;
   measured_at: Date;
   pm25: number | null;
   temperature: number | null;
@@ -23,6 +25,13 @@ interface LatestRow {
   light: number | null;
   quality_score: number | null;
   uptime_pct: number | null;
+}
+
+export interface RefreshOptions {
+  /** Also copy quality scores of newly finished hours (the job does it about once a minute). */
+  qualities?: boolean;
+  batch?: number;
+  settleMs?: number;
 }
 
 export type RefreshResult = { status: "locked" } | { status: "done"; devices: number; qualities: number };
@@ -34,23 +43,35 @@ export type RefreshResult = { status: "locked" } | { status: "done"; devices: nu
  * processing job finished since. Idempotent; safe with any number of workers
  * (transaction-scoped advisory lock, others skip).
  */
-export async function refreshMapDevices(db: PrismaClient, options: { qualities?: boolean } = {}): Promise<RefreshResult> {
-  const { qualities: withQualities = true } = options;
+export async function refreshMapDevices(db: PrismaClient, options: RefreshOptions = {}): Promise<RefreshResult> {
+  const { qualities: withQualities = true, batch = BATCH, settleMs = SETTLE_MS } = options;
   return db.$transaction(
     async (tx) => {
       const [lock] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(${MAP_LOCK_CLASS}::int4, 0) AS locked`;
       if (!lock?.locked) return { status: "locked" } as const;
       await tx.$executeRaw`INSERT INTO map_cursor (id, "seenUpTo", "hourUpTo") VALUES (1, 'epoch', 'epoch') ON CONFLICT (id) DO NOTHING`;
 
+      // Ingest stamps a whole batch with one now(): a batch boundary inside such a tie would
+      // skip the rest of it, so the batch extends to every row tied with its last one. Rows
+      // younger than settleMs wait: a transaction that took its now() before ours may still be
+      // committing, and the cursor must not pass it.
+      const [bound] = await tx.$queryRaw<Array<{ seen: string | null }>>`
+        SELECT max(last_seen_at)::text AS seen FROM (
+          SELECT s.last_seen_at FROM ingest.device_state s, map_cursor c
+          WHERE c.id = 1 AND s.last_seen_at > c."seenUpTo" AND s.last_seen_at < now() - ${settleMs} * interval '1 millisecond'
+          ORDER BY s.last_seen_at LIMIT ${batch}) b`;
+      const upTo = bound?.seen ?? null;
+      if (upTo === null) return { status: "done", devices: 0, qualities: withQualities ? await copyQualities(tx) : 0 } as const;
+
       // Newest position per device heard from since the cursor. The row is looked up near the
       // newest reading (PK prefix on device per partition), never across the device's history.
+      // Devices unknown to the chain index or without a position are left out (the cursor passes them).
       const rows = await tx.$queryRaw<LatestRow[]>`
-        WITH cursor AS (SELECT "seenUpTo" AS seen FROM map_cursor WHERE id = 1),
-        changed AS (
-          SELECT s.device, s.last_seen_at, s.last_measured_at FROM ingest.device_state s, cursor
-          WHERE s.last_seen_at > cursor.seen ORDER BY s.last_seen_at LIMIT ${BATCH})
+        WITH changed AS (
+          SELECT s.device, s.last_seen_at, s.last_measured_at FROM ingest.device_state s, map_cursor c
+          WHERE c.id = 1 AND s.last_seen_at > c."seenUpTo" AND s.last_seen_at <= ${upTo}::timestamptz)
         SELECT '0x' || encode(c.device, 'hex') AS device, d."projectId" AS project_id, t.lat_e6, t.lon_e6,
-               c.last_seen_at, c.last_seen_at::text AS seen_exact, t.measured_at,
+               c.last_seen_at, t.measured_at,
                t.pm25_deci_ug_m3 / 10.0::float8 AS pm25, t.temperature_centi_c / 100.0::float8 AS temperature,
                t.humidity_centi_pct / 100.0::float8 AS humidity, t.light_centi_lux / 100.0::float8 AS light,
                h."qualityScore" AS quality_score, h."onlineMinutes" * 100.0::float8 / 60 AS uptime_pct
@@ -88,23 +109,29 @@ export async function refreshMapDevices(db: PrismaClient, options: { qualities?:
             "cellR4" = EXCLUDED."cellR4", "cellR5" = EXCLUDED."cellR5", "cellR6" = EXCLUDED."cellR6", "lastSeenAt" = EXCLUDED."lastSeenAt",
             "measuredAt" = EXCLUDED."measuredAt", pm25 = EXCLUDED.pm25, temperature = EXCLUDED.temperature, humidity = EXCLUDED.humidity,
             light = EXCLUDED.light, "qualityScore" = EXCLUDED."qualityScore", "uptimePct" = EXCLUDED."uptimePct", "updatedAt" = EXCLUDED."updatedAt"`;
-        const newest = rows[rows.length - 1]!.seen_exact;
-        await tx.$executeRaw`UPDATE map_cursor SET "seenUpTo" = ${newest}::timestamptz WHERE id = 1`;
       }
+      // As PostgreSQL printed it (microseconds, which a JS Date would drop).
+      await tx.$executeRaw`UPDATE map_cursor SET "seenUpTo" = ${upTo}::timestamptz WHERE id = 1`;
 
-      if (!withQualities) return { status: "done", devices: rows.length, qualities: 0 } as const;
-      // Hours the processing job finished (or recomputed) since: copy the device's newest hour.
-      // The processing job only (re)computes the last 48 h, so older hours cannot have changed.
-      const qualities = await tx.$executeRaw`
-        UPDATE map_device m SET "qualityScore" = h."qualityScore", "uptimePct" = h."onlineMinutes" * 100.0 / 60, "updatedAt" = now() AT TIME ZONE 'UTC'
-        FROM "DeviceHour" h, map_cursor c
-        WHERE c.id = 1 AND h."hourStart" >= (now() - interval '49 hours') AT TIME ZONE 'UTC' AND h."computedAt" > c."hourUpTo"
-          AND h.device = m.device AND h."hourStart" = (SELECT max("hourStart") FROM "DeviceHour" x WHERE x.device = m.device)`;
-      await tx.$executeRaw`UPDATE map_cursor SET "hourUpTo" = COALESCE((SELECT max("computedAt") FROM "DeviceHour" WHERE "hourStart" >= (now() - interval '49 hours') AT TIME ZONE 'UTC'), "hourUpTo") WHERE id = 1`;
-      return { status: "done", devices: rows.length, qualities } as const;
+      return { status: "done", devices: rows.length, qualities: withQualities ? await copyQualities(tx) : 0 } as const;
     },
     { timeout: 60_000 },
   );
+}
+
+/**
+ * Hours the processing job finished (or recomputed) since the last copy: the
+ * device's newest hour gives its quality and uptime.
+ */
+async function copyQualities(tx: Tx): Promise<number> {
+  // The processing job only (re)computes the last 48 h, so older hours cannot have changed.
+  const qualities = await tx.$executeRaw`
+    UPDATE map_device m SET "qualityScore" = h."qualityScore", "uptimePct" = h."onlineMinutes" * 100.0 / 60, "updatedAt" = now() AT TIME ZONE 'UTC'
+    FROM "DeviceHour" h, map_cursor c
+    WHERE c.id = 1 AND h."hourStart" >= (now() - interval '49 hours') AT TIME ZONE 'UTC' AND h."computedAt" > c."hourUpTo"
+      AND h.device = m.device AND h."hourStart" = (SELECT max("hourStart") FROM "DeviceHour" x WHERE x.device = m.device)`;
+  await tx.$executeRaw`UPDATE map_cursor SET "hourUpTo" = COALESCE((SELECT max("computedAt") FROM "DeviceHour" WHERE "hourStart" >= (now() - interval '49 hours') AT TIME ZONE 'UTC'), "hourUpTo") WHERE id = 1`;
+  return qualities;
 }
 
 /** Quality scores change at most once an hour per device: copy them about once a minute. */
