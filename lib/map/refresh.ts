@@ -9,8 +9,12 @@ import { mapCellsFor } from "./cells";
 const MAP_LOCK_CLASS = 0x3a9d;
 /** Devices folded in per transaction (plus ties with the last); the rest follow on the next tick. */
 const BATCH = 5_000;
-/** How old a device_state change must be before the cursor passes it (see the query). */
-const SETTLE_MS = 2_000;
+/**
+ * How old a device_state change must be before the cursor passes it (see the
+ * query). 0 by default: device_state rows are overwritten, so a device that
+ * reports more often than a non-zero settle time would never be folded in.
+ */
+const SETTLE_MS = 0;
 
 interface LatestRow {
   device: string;
