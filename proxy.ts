@@ -29,6 +29,7 @@ export function proxy(request: NextRequest) {
     rpcUrl: browserRpcUrl(env),
     walletConnect: Boolean(env.WALLETCONNECT_PROJECT_ID),
     ...transport,
+    mapStyleUrl: env.MAP_STYLE_URL,
   });
 
   const requestHeaders = new Headers(request.headers);

@@ -12,12 +12,12 @@ import { createDbClient } from "../lib/db/client";
 import { createAuthCleanupJob } from "../lib/auth/cleanup";
 import { ChainIndexer, createIndexerJob, indexerSettings } from "../lib/indexer";
 import { createTelemetryPartitionsJob } from "../lib/ingest/store-partitions";
+import { createMapRefreshJob } from "../lib/map/refresh";
 import { createHourlyProcessingJob } from "../lib/processing/hourly-job";
 import { createRateLimitCleanupJob } from "../lib/http/shared-rate-limit";
 import { createAlertsJob } from "../lib/admin/alerts";
 import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { LOCAL_DEV_PRIVATE_KEY } from "../lib/chain/deploy";
 import { createRewardEpochJob } from "../lib/rewards/epoch-job";
 import type { WorkerJob } from "../lib/worker/loop";
 import { runWorker } from "../lib/worker/loop";
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
       createHourlyProcessingJob({ log: console.log }),
       createRateLimitCleanupJob(),
       createAlertsJob(),
+      createMapRefreshJob({ log: console.log }),
       rewardJob(env, console.log),
     ];
     await runWorker({ db, jobs, tickMs: env.WORKER_TICK_MS, signal: controller.signal, log: console.log });

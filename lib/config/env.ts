@@ -70,6 +70,8 @@ const serverEnvSchema = z.object({
   PUBLIC_RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
   /** Enables WalletConnect-based wallets in the connect modal; injected wallets work without it. */
   WALLETCONNECT_PROJECT_ID: z.string().min(1).optional(),
+  /** A hosted MapLibre/Mapbox style for /map (OpenFreeMap, a tile server, Mapbox with its token); unset = the offline basemap. */
+  MAP_STYLE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

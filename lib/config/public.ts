@@ -21,6 +21,8 @@ export interface PublicConfig {
     Stablecoin?: `0x${string}`;
   } | null;
   walletConnectProjectId?: string;
+  /** Hosted basemap style; absent = the app's offline basemap (lib/map/style.ts). */
+  mapStyleUrl?: string;
 }
 
 /** The RPC endpoint browsers talk to (wallet reads, chain switching). */
@@ -58,5 +60,6 @@ export function getPublicConfig(env: ServerEnv = serverEnv()): PublicConfig {
         }
       : null,
     ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
+    ...(env.MAP_STYLE_URL ? { mapStyleUrl: env.MAP_STYLE_URL } : {}),
   };
 }

@@ -13,6 +13,11 @@ export interface SecurityHeaderOptions {
   development: boolean;
   /** APP_URL is https: send HSTS and upgrade stray http subresources. */
   https: boolean;
+  /**
+   * MAP_STYLE_URL: the map fetches the style, tiles, glyphs and sprites from its
+   * origin (one origin for OpenFreeMap, Mapbox and typical self-hosted servers).
+   */
+  mapStyleUrl?: string | undefined;
 }
 
 // WalletConnect's relay and verify service, only when a project id enables it.
@@ -36,7 +41,8 @@ function originOf(url: string): string | null {
 
 export function contentSecurityPolicy(options: SecurityHeaderOptions): string {
   const rpcOrigin = originOf(options.rpcUrl);
-  const connect = ["'self'", ...(rpcOrigin ? [rpcOrigin] : []), ...(options.walletConnect ? WALLETCONNECT_CONNECT : [])];
+  const mapOrigin = options.mapStyleUrl ? originOf(options.mapStyleUrl) : null;
+  const connect = ["'self'", ...(rpcOrigin ? [rpcOrigin] : []), ...(mapOrigin ? [mapOrigin] : []), ...(options.walletConnect ? WALLETCONNECT_CONNECT : [])];
   const directives: Array<[string, string[]]> = [
     ["default-src", ["'self'"]],
     ["script-src", ["'self'", `'nonce-${options.nonce}'`, "'strict-dynamic'", ...(options.development ? ["'unsafe-eval'"] : [])]],
