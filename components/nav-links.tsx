@@ -7,6 +7,7 @@ export const NAV_ITEMS = [
   { href: "/map", label: "Map" },
   { href: "/devices", label: "My devices" },
   { href: "/earnings", label: "Earnings" },
+  { href: "/proofs", label: "Proofs" },
   { href: "/market", label: "Market" },
   { href: "/admin", label: "Admin" },
 ] as const;

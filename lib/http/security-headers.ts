@@ -45,7 +45,8 @@ export function contentSecurityPolicy(options: SecurityHeaderOptions): string {
   const connect = ["'self'", ...(rpcOrigin ? [rpcOrigin] : []), ...(mapOrigin ? [mapOrigin] : []), ...(options.walletConnect ? WALLETCONNECT_CONNECT : [])];
   const directives: Array<[string, string[]]> = [
     ["default-src", ["'self'"]],
-    ["script-src", ["'self'", `'nonce-${options.nonce}'`, "'strict-dynamic'", ...(options.development ? ["'unsafe-eval'"] : [])]],
+    // 'wasm-unsafe-eval' lets WebAssembly compile (snarkjs verifies reward proofs in the browser on /proofs); it does not allow eval.
+    ["script-src", ["'self'", `'nonce-${options.nonce}'`, "'strict-dynamic'", "'wasm-unsafe-eval'", ...(options.development ? ["'unsafe-eval'"] : [])]],
     // RainbowKit injects its theme as a <style> element and uses inline style attributes.
     ["style-src", ["'self'", "'unsafe-inline'"]],
     ["img-src", ["'self'", "data:", "blob:"]],
