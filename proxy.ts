@@ -1,22 +1,35 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { serverEnv } from "@/lib/config/env";
 import { browserRpcUrl } from "@/lib/config/public";
-import { newNonce, pageSecurityHeaders } from "@/lib/http/security-headers";
+import { csrfRejection, csrfVerdict } from "@/lib/http/csrf";
+import { newNonce, pageSecurityHeaders, transportSecurityHeaders } from "@/lib/http/security-headers";
 
 /**
- * Per-request security headers for pages: a CSP with a fresh script nonce
- * (Next.js reads it from the request's CSP header and stamps its scripts)
- * and the runtime RPC origin. Static headers live in next.config.ts.
+ * Runs before every page and API route.
+ * - API: refuses cross-origin mutations (lib/http/csrf) before any handler
+ *   runs, so every route, present and future, is covered; adds HSTS. The
+ *   static lock-down CSP for API responses lives in next.config.ts.
+ * - Pages: a CSP with a fresh script nonce (Next.js reads it from the
+ *   request's CSP header and stamps its scripts) and the runtime RPC origin.
  */
 export function proxy(request: NextRequest) {
   const env = serverEnv();
+  const transport = { development: env.NODE_ENV === "development", https: new URL(env.APP_URL).protocol === "https:" };
+
+  if (request.nextUrl.pathname.startsWith("/api/")) {
+    const verdict = csrfVerdict({ method: request.method, pathname: request.nextUrl.pathname, headers: request.headers }, env.APP_URL);
+    const response = verdict.ok ? NextResponse.next() : csrfRejection();
+    for (const [name, value] of Object.entries(transportSecurityHeaders(transport))) response.headers.set(name, value);
+    return response;
+  }
+
   const nonce = newNonce();
   const headers = pageSecurityHeaders({
     nonce,
     rpcUrl: browserRpcUrl(env),
     walletConnect: Boolean(env.WALLETCONNECT_PROJECT_ID),
-    development: env.NODE_ENV === "development",
-    https: new URL(env.APP_URL).protocol === "https:",
+    ...transport,
+    mapStyleUrl: env.MAP_STYLE_URL,
   });
 
   const requestHeaders = new Headers(request.headers);
@@ -31,8 +44,10 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   matcher: [
+    // Every API request: CSRF guard and HSTS (prefetch or not).
+    "/api/:path*",
     {
-      // API routes get a static lock-down policy from next.config.ts; static assets need none.
+      // Pages; static assets need nothing.
       source: "/((?!api/|_next/static|_next/image|favicon.ico|icon.svg).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },

@@ -19,6 +19,9 @@ export default defineConfig({
           name: "unit",
           include: ["lib/**/*.test.ts", "components/**/*.test.{ts,tsx}", "scripts/**/*.test.ts"],
           environment: "node",
+          // Some pure tests sign thousands of messages or run property checks: CPU-bound, so a busy
+          // 2-core CI machine can take several times longer than an idle one. Speed is measured by benches.
+          testTimeout: 30_000,
         },
       },
       {

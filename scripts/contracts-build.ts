@@ -23,6 +23,7 @@ const CONTRACTS = [
   { name: "PoseidonT3", exportPrefix: "poseidonT3" },
   { name: "RewardBatchVerifier", exportPrefix: "rewardBatchVerifier" },
   { name: "RewardDistributor", exportPrefix: "rewardDistributor" },
+  { name: "Marketplace", exportPrefix: "marketplace" },
 ] as const;
 
 interface ForgeArtifact {

@@ -103,11 +103,16 @@ async function main(): Promise<void> {
     APP_URL: appUrl,
     PORT: String(env.PORT),
     MQTT_PORT: String(env.MQTT_PORT),
+    // The local demo closes a reward epoch every few minutes so proofs and claims show up quickly.
+    REWARD_EPOCH_SECONDS: String(env.REWARD_EPOCH_SECONDS ?? (stack.deployment.chainId === 31337 ? 300 : 86_400)),
   };
   const bin = (name: string) => join(root, "node_modules", ".bin", name);
   supervisor.start("worker", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "worker.ts")], runtimeEnv);
   if (!env.MQTT_URL) {
     supervisor.start("mqtt", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "mqtt-broker.ts")], runtimeEnv);
+  } else {
+    // Devices talk to the external broker; this process ingests from it (a shared subscription).
+    supervisor.start("mqtt-in", bin("tsx"), ["--conditions=react-server", join(root, "scripts", "mqtt-subscriber.ts")], runtimeEnv);
   }
   supervisor.start("web", bin("next"), ["start", "--port", String(env.PORT)], runtimeEnv);
 

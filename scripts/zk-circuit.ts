@@ -2,7 +2,8 @@
  * Shared by `npm run zk:setup` and the circuit's unit test: where the reward circuit and its committed
  * artifacts live, how to compile it (circom2, WebAssembly from npm) and how to hash the outputs.
  */
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -29,14 +30,14 @@ export function sha256File(file: string): string {
   return createHash("sha256").update(readFileSync(file)).digest("hex");
 }
 
-/** Compiles the circuit into `outDir` (r1cs + wasm witness generator); returns their paths and the compiler output. */
-export function compileCircuit(outDir: string): { r1cs: string; wasm: string; output: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "circom2", "cli.js"), CIRCUIT_SOURCE, "--r1cs", "--wasm", "--O2", "-o", outDir], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-  if (result.status !== 0) throw new Error(`circom2 failed (exit ${result.status}): ${result.stderr}${result.stdout}`);
-  return { r1cs: join(outDir, `${CIRCUIT_NAME}.r1cs`), wasm: join(outDir, `${CIRCUIT_NAME}_js`, `${CIRCUIT_NAME}.wasm`), output: result.stdout };
+/**
+ * Compiles the circuit into `outDir` (r1cs + wasm witness generator); returns their paths and the compiler output.
+ * Asynchronous on purpose: compiling takes minutes on a busy machine and must not block the caller's event loop.
+ */
+export async function compileCircuit(outDir: string): Promise<{ r1cs: string; wasm: string; output: string }> {
+  const args = [join(ROOT, "node_modules", "circom2", "cli.js"), CIRCUIT_SOURCE, "--r1cs", "--wasm", "--O2", "-o", outDir];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  return { r1cs: join(outDir, `${CIRCUIT_NAME}.r1cs`), wasm: join(outDir, `${CIRCUIT_NAME}_js`, `${CIRCUIT_NAME}.wasm`), output: stdout };
 }
 
 export function readManifest(): ZkManifest {

@@ -36,7 +36,7 @@ if (!ptau) {
 const work = mkdtempSync(join(tmpdir(), "zk-setup-"));
 try {
   console.log("compiling the circuit (circom2, --O2)…");
-  const { r1cs, wasm, output } = compileCircuit(work);
+  const { r1cs, wasm, output } = await compileCircuit(work);
   const constraints = Number(/non-linear constraints: (\d+)/.exec(output)?.[1] ?? "0") + Number(/(?<!non-)linear constraints: (\d+)/.exec(output)?.[1] ?? "0");
   console.log(`${constraints} constraints`);
 

@@ -1,15 +1,21 @@
 import type { Metadata } from "next";
-import { Placeholder } from "@/components/placeholder";
+import { SensorMap } from "@/components/map/sensor-map";
+import { db } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Map" };
+export const dynamic = "force-dynamic";
 
-export default function MapPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/** The sensor map: its state lives in the URL (see components/map/map-state.ts). */
+export default async function MapPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(await searchParams)) if (typeof value === "string") params.set(key, value);
+  const projects = await db().project.findMany({ select: { slug: true, name: true }, orderBy: { name: "asc" }, take: 200 });
   return (
-    <Placeholder title="Map">
-      <p>
-        A live map of every registered device — air-quality sensors, GPS trackers, weather stations, solar meters and
-        dashcams — with their latest signed readings and uptime. It is not built yet.
-      </p>
-    </Placeholder>
+    <>
+      <h1 className="visually-hidden">Sensor map</h1>
+      <SensorMap projects={projects} initialQuery={params.toString()} />
+    </>
   );
 }

@@ -1,15 +1,118 @@
 import type { Metadata } from "next";
-import { Placeholder } from "@/components/placeholder";
+import Link from "next/link";
+import { db } from "@/lib/db/client";
+import { shortAddress } from "@/lib/devices/format";
+import { formatAmount } from "@/lib/market/format";
+import { browseListings } from "@/lib/market/listings";
+import { openRequests } from "@/lib/market/requests";
+import { browseListingsSchema } from "@/lib/market/schemas";
 
 export const metadata: Metadata = { title: "Market" };
 
-export default function MarketPage() {
+const KIND_LABELS = { FEED: "Data feed", SERVICE: "Service", DEVICE: "Device for sale" } as const;
+
+function priceLabel(kind: keyof typeof KIND_LABELS, price: string, unit: string): string {
+  if (kind === "FEED") return `${formatAmount(price)} / month`;
+  if (kind === "SERVICE") return `${formatAmount(price)} / ${unit}`;
+  return formatAmount(price);
+}
+
+export default async function MarketPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const raw = Object.fromEntries(Object.entries(await searchParams).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== ""));
+  const parsed = browseListingsSchema.safeParse(raw);
+  const query = parsed.success ? parsed.data : browseListingsSchema.parse({});
+  const [page, requests] = await Promise.all([browseListings(db(), query), openRequests(db(), { limit: 10 })]);
+  const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+  const pageHref = (n: number) => `/market?${new URLSearchParams({ ...raw, page: String(n) }).toString()}`;
+
   return (
-    <Placeholder title="Market">
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">Market</h1>
       <p>
-        Data feeds and services from devices, devices for sale, and requests posted by consumers, paid through on-chain
-        escrow. It is not built yet.
+        Data feeds and services from devices, devices for sale, and consumers&apos; requests, settled through on-chain escrow in dUSD.{" "}
+        <Link href="/market/dashboard">Your dashboard</Link> · <Link href="/market/docs">Feed API</Link>
       </p>
-    </Placeholder>
+      <form className="card" method="get" action="/market" aria-label="Filter listings">
+        <label>
+          Search <input type="search" name="q" defaultValue={raw.q ?? ""} placeholder="PM2.5 Berlin" />
+        </label>{" "}
+        <label>
+          Type{" "}
+          <select name="kind" defaultValue={raw.kind ?? ""}>
+            <option value="">Any</option>
+            <option value="FEED">Data feeds</option>
+            <option value="SERVICE">Services</option>
+            <option value="DEVICE">Devices for sale</option>
+          </select>
+        </label>{" "}
+        <label>
+          Metric <input name="metric" defaultValue={raw.metric ?? ""} placeholder="pm25" size={8} />
+        </label>{" "}
+        <label>
+          Project <input name="project" defaultValue={raw.project ?? ""} size={12} />
+        </label>{" "}
+        <label>
+          Sort{" "}
+          <select name="sort" defaultValue={raw.sort ?? "newest"}>
+            <option value="newest">Newest (or best match)</option>
+            <option value="price_asc">Price, low to high</option>
+            <option value="price_desc">Price, high to low</option>
+          </select>
+        </label>{" "}
+        <button type="submit">Filter</button>
+      </form>
+      {!parsed.success && <p role="alert">Some filters were invalid and were ignored.</p>}
+
+      <table className="device-table" data-testid="market-listings">
+        <caption className="muted">
+          {page.total} listing{page.total === 1 ? "" : "s"} · page {page.page} of {pages}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Listing</th>
+            <th scope="col">Type</th>
+            <th scope="col">Metrics</th>
+            <th scope="col">Project</th>
+            <th scope="col">Devices</th>
+            <th scope="col">Price</th>
+            <th scope="col">Seller</th>
+          </tr>
+        </thead>
+        <tbody>
+          {page.items.map((listing) => (
+            <tr key={listing.id}>
+              <th scope="row">
+                <Link href={`/market/listings/${listing.id}`}>{listing.title}</Link>
+              </th>
+              <td>{KIND_LABELS[listing.kind]}</td>
+              <td>{listing.metrics.join(", ") || "—"}</td>
+              <td>{listing.project.name}</td>
+              <td>{listing.devices.length}</td>
+              <td>{priceLabel(listing.kind, listing.price, listing.unit)}</td>
+              <td>
+                <code className="address">{shortAddress(listing.seller)}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <nav aria-label="Pages">
+        {page.page > 1 && <Link href={pageHref(page.page - 1)}>← Previous</Link>} {page.page < pages && <Link href={pageHref(page.page + 1)}>Next →</Link>}
+      </nav>
+
+      <h2>Open requests</h2>
+      {requests.length === 0 ? (
+        <p className="muted">No open requests.</p>
+      ) : (
+        <ul data-testid="market-requests">
+          {requests.map((request) => (
+            <li key={request.id}>
+              <strong>{request.title}</strong>: {request.metric} from {request.deviceCount} device{request.deviceCount === 1 ? "" : "s"} for {request.durationDays}{" "}
+              days over {request.cellsR7.length} cell{request.cellsR7.length === 1 ? "" : "s"}, budget {formatAmount(request.budget)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

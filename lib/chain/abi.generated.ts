@@ -3006,3 +3006,1136 @@ export const rewardDistributorAbi = [
 
 /** Creation bytecode of RewardDistributor (constructor arguments are appended at deploy time). */
 export const rewardDistributorBytecode = "0x610140604052348015610010575f5ffd5b50604051611f50380380611f5083398101604081905261002f91610132565b60017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00556001600160a01b0380861660805284811660a05283811660c05282811660e0528116610100525f805b600481101561010b57604080518082018252838152602081018490529051632b0aac7f60e11b81526001600160a01b0385169163561558fe916100c291906004016101a3565b602060405180830381865afa1580156100dd573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061010191906101d3565b915060010161007c565b5061012052506101ea9350505050565b6001600160a01b038116811461012f575f5ffd5b50565b5f5f5f5f5f60a08688031215610146575f5ffd5b85516101518161011b565b60208701519095506101628161011b565b60408701519094506101738161011b565b60608701519093506101848161011b565b60808701519092506101958161011b565b809150509295509295909350565b6040810181835f5b60028110156101ca5781518352602092830192909101906001016101ab565b50505092915050565b5f602082840312156101e3575f5ffd5b5051919050565b60805160a05160c05160e0516101005161012051611cc461028c5f395f81816101810152610cc201525f818161033f0152818161134101528181611460015261150101525f81816101a80152610ff001525f81816104480152818161075a0152818161087f015261176801525f8181610318015261161b01525f81816102b80152818161048c01528181610663015281816109160152610d080152611cc45ff3fe608060405234801561000f575f5ffd5b5060043610610148575f3560e01c80638b79543c116100bf578063d8b2ab6f11610079578063d8b2ab6f14610361578063dd15a30714610374578063f35f039c14610393578063f58fae82146103a6578063fab65d1614610419578063fc0c546a14610443575f5ffd5b80638b79543c146102b35780639480b2c5146102da578063a65e2cfd146102ed578063b7a36a4814610300578063c30a4d4814610313578063c62b919e1461033a575f5ffd5b806349faa4d41161011057806349faa4d4146101f557806354d38590146101fd57806368eebd5f146102385780637d86ecce1461024b578063825f67c81461026a5780638396602114610294575f5ffd5b80630bae7ad61461014c5780631c76e77e1461016157806328fb6dc01461017c5780632b7ac3f3146101a35780633341b5dc146101e2575b5f5ffd5b61015f61015a366004611970565b61046a565b005b610169600481565b6040519081526020015b60405180910390f35b6101697f000000000000000000000000000000000000000000000000000000000000000081565b6101ca7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b039091168152602001610173565b6101696101f0366004611999565b61060a565b610169601081565b61022361020b3660046119b3565b5f602081905290815260409020805460019091015482565b60408051928352602083019190915201610173565b61015f6102463660046119e1565b610639565b6101696102593660046119b3565b60026020525f908152604090205481565b610169610278366004611a16565b600660209081525f928352604080842090915290825290205481565b6101696102a23660046119b3565b60076020525f908152604090205481565b6101ca7f000000000000000000000000000000000000000000000000000000000000000081565b6101696102e8366004611a36565b6107e2565b61015f6102fb366004611a16565b610847565b61015f61030e366004611a16565b6108f8565b6101ca7f000000000000000000000000000000000000000000000000000000000000000081565b6101ca7f000000000000000000000000000000000000000000000000000000000000000081565b61016961036f366004611a16565b610c9b565b6101696103823660046119b3565b60016020525f908152604090205481565b61015f6103a1366004611aa8565b610cea565b6103b96103b43660046119b3565b6111b3565b60405161017391905f61010082019050825182526020830151602083015260408301516040830152606083015160608301526080830151608083015260a083015160a083015260c083015160c083015260e083015160e083015292915050565b610169610427366004611b14565b600860209081525f928352604080842090915290825290205481565b6101ca7f000000000000000000000000000000000000000000000000000000000000000081565b604051632a9bd37d60e11b815260048101849052839033906001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001690635537a6fa90602401602060405180830381865afa1580156104d1573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906104f59190611b42565b6001600160a01b03161461052a57604051635774fb7960e01b8152600481018290523360248201526044015b60405180910390fd5b82158061055757507f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f00000018310155b8061058257507f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f00000018210155b156105a05760405163d06b96b160e01b815260040160405180910390fd5b60408051808201825284815260208082018581525f8881528083528490209251835551600190920191909155815185815290810184905285917f9e9b57271cf64be675f7874c2cf17852c9119f4bba6095a07018b9cfcfe7f21f910160405180910390a250505050565b5f61061361125f565b61061c8261127a565b905061063460015f516020611ca45f395f51905f5255565b919050565b61064161125f565b604051632a9bd37d60e11b815260048101849052839033906001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001690635537a6fa90602401602060405180830381865afa1580156106a8573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906106cc9190611b42565b6001600160a01b0316146106fc57604051635774fb7960e01b815260048101829052336024820152604401610521565b5f84815260076020526040902054808311156107355760405163eb8e6ac360e01b81526004810182905260248101849052604401610521565b61073f8382611b78565b5f868152600760205260409020556107816001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001685856117ff565b836001600160a01b0316857f868a1705f744d99a48991cf47dc6c5ce8eed847e19c1896735d8a2ad89dca22b856040516107bd91815260200190565b60405180910390a350506107dd60015f516020611ca45f395f51905f5255565b505050565b5f6107eb61125f565b5f5b8281101561082a5761081684848381811061080a5761080a611b8b565b9050610120020161127a565b6108209083611b9f565b91506001016107ed565b5061084160015f516020611ca45f395f51905f5255565b92915050565b61084f61125f565b5f828152600760205260408120805483929061086c908490611b9f565b909155506108a790506001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016333084611834565b604051818152339083907f38c48552690c96ec2872092ac1db6c19fb59f5a8c5b49bbf41ed4886d0ca69269060200160405180910390a36108f460015f516020611ca45f395f51905f5255565b5050565b60405163399e6b6960e01b81526004810183905233602482015282907f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03169063399e6b6990604401602060405180830381865afa158015610963573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906109879190611bb2565b6109ad576040516302ef2a6160e41b815260048101829052336024820152604401610521565b5f83815260056020818152604092839020835161010081018552815480825260018301549382019390935260028201549481019490945260038101546060850152600481015460808501529182015460a0840152600682015460c084015260079091015460e083015283141580610a2657506020810151155b15610a5457602081015160405163d0a8f98760e01b8152610521918591600401918252602082015260400190565b5f8481526002602090815260409091205490820151811115610a99576020820151604051634af768db60e11b8152600481019190915260248101829052604401610521565b8160400151826060015114610ad6578160400151826060015160405163a4d6e6db60e01b8152600401610521929190918252602082015260400190565b8160c0015182608001511115610b1257608082015160c083015160405163755b0cdd60e01b815260048101929092526024820152604401610521565b5f858152600760205260409020546080830151811015610b5557608083015160405163eb8e6ac360e01b8152610521918391600401918252602082015260400190565b6080830151610b649082611b78565b5f878152600760205260408120919091555b8360200151811015610bb7575f8781526004602090815260408083208484528252808320548a84526003835281842085855290925290912055600101610b76565b50602083810180515f898152600280855260408083209390935560018086528383208b905560e08901805160068089528686208e87528952868620919091558d855260058089528686208681559384018690559383018590556003830185905560048301859055928201849055918101839055600701919091555191516060808801516080808a015160a0808c0151875198895298880195909552868601929092529185015283019390935251879289927fcc0b8ca7a6765aec80dd7e750f02b2639a03464eb29dbd5a1ed62047af6ae112929081900390910190a3505050505050565b5f8281526003602090815260408083208484529091528120548015610cc05780610ce2565b7f00000000000000000000000000000000000000000000000000000000000000005b949350505050565b60405163399e6b6960e01b81526004810187905233602482015286907f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03169063399e6b6990604401602060405180830381865afa158015610d55573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190610d799190611bb2565b610d9f576040516302ef2a6160e41b815260048101829052336024820152604401610521565b5f87815260056020526040812090869003610ee2575f88815260016020526040902054808811610dec5760405163f82b0ca160e01b81526004810189905260248101829052604401610521565b5f8981526020818152604080832081518083019092528054808352600190910154928201929092529103610e365760405163e5a0ac3760e01b8152600481018b9052602401610521565b6040518061010001604052808a81526020015f81526020018881526020015f81526020015f8152602001825f01518152602001826020015181526020015f5f1b81525060055f8c81526020019081526020015f205f820151815f01556020820151816001015560408201518160020155606082015181600301556080820151816004015560a0820151816005015560c0820151816006015560e082015181600701559050505050610f52565b805487141580610ef6575085816001015414155b15610f1e5760405163d0a8f98760e01b81526004810188905260248101879052604401610521565b84816002015414610f52576002810154604051630658b7e360e01b8152600481019190915260248101869052604401610521565b5f610f5d8988610c9b565b905080856020013514610f905760405163ba4b7c2160e01b81526004810182905260208601356024820152604401610521565b5f6040518061012001604052808a815260200184600501548152602001875f0135815260200187602001358152602001876040013581526020018760600135815260200187608001358152602001888152602001846006015481525090507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b031663c542c93b865f01876040018860c001856040518563ffffffff1660e01b81526004016110489493929190611bd1565b602060405180830381865afa158015611063573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906110879190611bb2565b6110a4576040516309bde33960e01b815260040160405180910390fd5b5f8a81526004602090815260408083208b8452909152908190209087013590556110cf886001611b9f565b83600101819055508560600135836003015f8282546110ee9190611b9f565b925050819055508560800135836004015f82825461110c9190611b9f565b909155505060078301546040805160208101929092528181018a9052870135606082015260800160408051808303601f1901815282825280516020918201206007870155883583528882013590830152606080890135918301919091526080808901359183019190915289918b918d917f51ac5eb55bed12e67e447d640b587335aeeafb42535e942d589670ae52d54bc0910160405180910390a450505050505050505050565b6111f36040518061010001604052805f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81525090565b505f908152600560208181526040928390208351610100810185528154815260018201549281019290925260028101549382019390935260038301546060820152600483015460808201529082015460a0820152600682015460c082015260079091015460e082015290565b611267611870565b60025f516020611ca45f395f51905f5255565b5f60108260600135106112a65760405163d5703f1760e01b815260608301356004820152602401610521565b81355f908152600360209081526040808320818601358452909152812054908190036112eb57604080516321c9773560e11b8152908401356004820152602401610521565b6080830135158061132057507f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001836080013510155b1561133e5760405163582f497d60e11b815260040160405180910390fd5b5f7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b031663561558fe604051806040016040528087602001602081019061138c9190611c41565b6001600160a01b0316815260200187608001358152506040518263ffffffff1660e01b81526004016113be9190611c5c565b602060405180830381865afa1580156113d9573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906113fd9190611c8c565b905060608401355f5b6004811015611583575f8660a001826004811061142557611425611b8b565b60200201359050826001166001146114d857604080518082018252858152602081018390529051632b0aac7f60e11b81526001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169163561558fe916114949190600401611c5c565b602060405180830381865afa1580156114af573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906114d39190611c8c565b611574565b604080518082018252828152602081018690529051632b0aac7f60e11b81526001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169163561558fe916115359190600401611c5c565b602060405180830381865afa158015611550573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906115749190611c8c565b935050600191821c9101611406565b508282146115a45760405163582f497d60e11b815260040160405180910390fd5b84355f9081526008602090815260408083209183916115c891908a01908a01611c41565b6001600160a01b03166001600160a01b031681526020019081526020015f205490508086608001351161160057505f95945050505050565b61160e816080880135611b78565b94505f6001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016636352211e8163773c02d461165660408c0160208d01611c41565b6040516001600160e01b031960e084901b1681526001600160a01b039091166004820152602401602060405180830381865afa158015611698573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906116bc9190611c8c565b6040518263ffffffff1660e01b81526004016116da91815260200190565b602060405180830381865afa1580156116f5573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906117199190611b42565b87355f90815260086020908152604080832093945060808b0135939291611744918c01908c01611c41565b6001600160a01b03908116825260208201929092526040015f209190915561178f907f00000000000000000000000000000000000000000000000000000000000000001682886117ff565b6001600160a01b0381166117a96040890160208a01611c41565b6040805189815260808b013560208201526001600160a01b0392909216918a35917f3e356ee9071ea983e847cc7da7b8b224b8f44262f7c9ce77262ea0e854a5442c910160405180910390a45050505050919050565b61180c83838360016118a1565b6107dd57604051635274afe760e01b81526001600160a01b0384166004820152602401610521565b611842848484846001611903565b61186a57604051635274afe760e01b81526001600160a01b0385166004820152602401610521565b50505050565b5f516020611ca45f395f51905f525460020361189f57604051633ee5aeb560e01b815260040160405180910390fd5b565b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f511483166118f75783831516156118eb573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b6040516323b872dd60e01b5f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f5114831661195f578383151615611953573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b5f5f5f60608486031215611982575f5ffd5b505081359360208301359350604090920135919050565b5f6101208284031280156119ab575f5ffd5b509092915050565b5f602082840312156119c3575f5ffd5b5035919050565b6001600160a01b03811681146119de575f5ffd5b50565b5f5f5f606084860312156119f3575f5ffd5b833592506020840135611a05816119ca565b929592945050506040919091013590565b5f5f60408385031215611a27575f5ffd5b50508035926020909101359150565b5f5f60208385031215611a47575f5ffd5b823567ffffffffffffffff811115611a5d575f5ffd5b8301601f81018513611a6d575f5ffd5b803567ffffffffffffffff811115611a83575f5ffd5b85602061012083028401011115611a98575f5ffd5b6020919091019590945092505050565b5f5f5f5f5f5f868803610220811215611abf575f5ffd5b8735965060208801359550604088013594506060880135935060a0607f1982011215611ae9575f5ffd5b60808801925061010061011f1982011215611b02575f5ffd5b50610120870190509295509295509295565b5f5f60408385031215611b25575f5ffd5b823591506020830135611b37816119ca565b809150509250929050565b5f60208284031215611b52575f5ffd5b8151611b5d816119ca565b9392505050565b634e487b7160e01b5f52601160045260245ffd5b8181038181111561084157610841611b64565b634e487b7160e01b5f52603260045260245ffd5b8082018082111561084157610841611b64565b5f60208284031215611bc2575f5ffd5b81518015158114611b5d575f5ffd5b6102208101604086833760408201855f5b6002811015611c035760408284376040928301929190910190600101611be2565b50505060408460c08401376101008201835f5b6009811015611c35578151835260209283019290910190600101611c16565b50505095945050505050565b5f60208284031215611c51575f5ffd5b8135611b5d816119ca565b6040810181835f5b6002811015611c83578151835260209283019290910190600101611c64565b50505092915050565b5f60208284031215611c9c575f5ffd5b505191905056fe9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00" as const;
+
+/** ABI of contracts/src/Marketplace.sol. */
+export const marketplaceAbi = [
+  {
+    "type": "constructor",
+    "inputs": [
+      {
+        "name": "registry",
+        "type": "address",
+        "internalType": "contract IERC721"
+      },
+      {
+        "name": "owner_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "feeRecipient_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "feeBps_",
+        "type": "uint16",
+        "internalType": "uint16"
+      },
+      {
+        "name": "gracePeriod_",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "attester_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "paymentToken_",
+        "type": "address",
+        "internalType": "contract IERC20"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "MAX_FEE_BPS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_GRACE_PERIOD",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MIN_GRACE_PERIOD",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "attest",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "units",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "buyDevice",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxPrice",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "cancelDeviceListing",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "createOrder",
+    "inputs": [
+      {
+        "name": "seller",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "contract IERC20"
+      },
+      {
+        "name": "pricePerUnit",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "totalUnits",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "expiresAt",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "listingId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "deviceListing",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct Marketplace.DeviceListing",
+        "components": [
+          {
+            "name": "seller",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "token",
+            "type": "address",
+            "internalType": "contract IERC20"
+          },
+          {
+            "name": "price",
+            "type": "uint256",
+            "internalType": "uint256"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "deviceRegistry",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "contract IERC721"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "escrowedAmount",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "feeBps",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "feeRecipient",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getOrder",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct Marketplace.Order",
+        "components": [
+          {
+            "name": "buyer",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "seller",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "token",
+            "type": "address",
+            "internalType": "contract IERC20"
+          },
+          {
+            "name": "pricePerUnit",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "totalUnits",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "deliveredUnits",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "expiresAt",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "lastActivityAt",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "gracePeriod",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "feeBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "status",
+            "type": "uint8",
+            "internalType": "enum Marketplace.OrderStatus"
+          },
+          {
+            "name": "listingId",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "gracePeriod",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isAttester",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isPaymentToken",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "contract IERC20"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "listDevice",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "contract IERC20"
+      },
+      {
+        "name": "price",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "orderCount",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "owner",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "refund",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "refundDue",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "renounceOwnership",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setAttester",
+    "inputs": [
+      {
+        "name": "attester",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setFee",
+    "inputs": [
+      {
+        "name": "feeBps_",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setFeeRecipient",
+    "inputs": [
+      {
+        "name": "feeRecipient_",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setGracePeriod",
+    "inputs": [
+      {
+        "name": "gracePeriod_",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setPaymentToken",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "contract IERC20"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "transferOwnership",
+    "inputs": [
+      {
+        "name": "newOwner",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "event",
+    "name": "AttesterSet",
+    "inputs": [
+      {
+        "name": "attester",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "indexed": false,
+        "internalType": "bool"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DeliveryAttested",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "units",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "deliveredUnits",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "sellerAmount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "fee",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DeviceListed",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "seller",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "token",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "price",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DeviceListingCancelled",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "seller",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DeviceSold",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "seller",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "buyer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "token",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "price",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "fee",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "FeeRecipientSet",
+    "inputs": [
+      {
+        "name": "feeRecipient",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "FeeSet",
+    "inputs": [
+      {
+        "name": "feeBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "GracePeriodSet",
+    "inputs": [
+      {
+        "name": "gracePeriod",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OrderCompleted",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OrderCreated",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "buyer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "seller",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "listingId",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "token",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "pricePerUnit",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "totalUnits",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "expiresAt",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "feeBps",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "gracePeriod",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OrderRefunded",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "buyer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OwnershipTransferred",
+    "inputs": [
+      {
+        "name": "previousOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "newOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "PaymentTokenSet",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "indexed": false,
+        "internalType": "bool"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "FeeTooHigh",
+    "inputs": [
+      {
+        "name": "feeBps",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxFeeBps",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "GracePeriodOutOfRange",
+    "inputs": [
+      {
+        "name": "gracePeriod",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidOrderTerms",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "ListingStale",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotAttester",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotDeviceOwner",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotListed",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OrderExpired",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "expiresAt",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OrderNotOpen",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OwnableInvalidOwner",
+    "inputs": [
+      {
+        "name": "owner",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OwnableUnauthorizedAccount",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "PaymentTokenNotAllowed",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "PriceChanged",
+    "inputs": [
+      {
+        "name": "tokenId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "price",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxPrice",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ReentrancyGuardReentrantCall",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "RefundNotDue",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SafeERC20FailedOperation",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SelfDealing",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "TooManyUnits",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "units",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "remaining",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ZeroAddress",
+    "inputs": []
+  }
+] as const;
+
+/** Creation bytecode of Marketplace (constructor arguments are appended at deploy time). */
+export const marketplaceBytecode = "0x60a060405234801561000f575f5ffd5b506040516123bc3803806123bc83398101604081905261002e916103b5565b856001600160a01b03811661005d57604051631e4fbdf760e01b81525f60048201526024015b60405180910390fd5b610066816101b8565b5060017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00556001600160a01b0387166100b25760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b0387166080526100c885610207565b6100d184610283565b6100da83610307565b6001600160a01b03821615610143576001600160a01b0382165f81815260036020908152604091829020805460ff1916600190811790915591519182527fe282e8f39d469f44e202567418af903a001092d0eaa89b1070c44d3f01c0db2a910160405180910390a25b6001600160a01b038116156101ac576001600160a01b0381165f81815260046020908152604091829020805460ff1916600190811790915591519182527fffdce9f9df20da8850cebaa94fe36deeda0706dc51aff3d633615f70cbc3a9d0910160405180910390a25b5050505050505061045a565b5f80546001600160a01b038381166001600160a01b0319831681178455604051919092169283917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09190a35050565b6001600160a01b03811661022e5760405163d92e233d60e01b815260040160405180910390fd5b600180546001600160a01b0319166001600160a01b0383169081179091556040519081527fbf9a9534339a9d6b81696e05dcfb614b7dc518a31d48be3cfb757988381fb323906020015b60405180910390a150565b6103e861ffff821611156102b8576040516373ab893560e11b815261ffff821660048201526103e86024820152604401610054565b5f805461ffff60a01b1916600160a01b61ffff8416908102919091179091556040519081527faab062e3faf62b6c9a0f8e62af66e0310e27127a8c871a67be7dd4d93de6da5390602001610278565b61012c63ffffffff82161080610325575062278d0063ffffffff8216115b1561034b576040516329a4e82560e11b815263ffffffff82166004820152602401610054565b5f805463ffffffff60b01b1916600160b01b63ffffffff8416908102919091179091556040519081527f5cac7849d6a4fc71cf4fd216a03a464f1078e6bf3d1aa5091f66118dcd6a6dc190602001610278565b6001600160a01b03811681146103b2575f5ffd5b50565b5f5f5f5f5f5f5f60e0888a0312156103cb575f5ffd5b87516103d68161039e565b60208901519097506103e78161039e565b60408901519096506103f88161039e565b606089015190955061ffff8116811461040f575f5ffd5b608089015190945063ffffffff81168114610428575f5ffd5b60a08901519093506104398161039e565b60c089015190925061044a8161039e565b8091505092959891949750929550565b608051611f356104875f395f818161037f015281816105c5015281816107e1015261135c0152611f355ff3fe608060405234801561000f575f5ffd5b50600436106101bb575f3560e01c80636641fa1e116100f3578063a06db7dc11610093578063d09ef2411161006e578063d09ef24114610478578063d55be8c614610498578063e74b981b146104a1578063f2fde38b146104b4575f5ffd5b8063a06db7dc1461042d578063a4cafc6014610443578063b6ebe53914610456575f5ffd5b8063883a0038116100ce578063883a0038146103cf5780638da5cb5b146103d85780638e005553146103e8578063930eaddc146103fb575f5ffd5b80636641fa1e146103a15780636d395abc146103b4578063715018a6146103c7575f5ffd5b8063430884cf1161015e5780634c357ba7116101395780634c357ba7146102c05780635b776a1e146102d35780635c0204d9146103675780635efb870a1461037a575f5ffd5b8063430884cf1461026357806346619649146102765780634690484014610295575f5ffd5b80632453ffa8116101995780632453ffa81461020d57806324a9d85314610216578063278ecde11461023d5780634222ddb614610250575f5ffd5b8063030346d6146101bf5780630f55e9f2146101d4578063203401b3146101fa575b5f5ffd5b6101d26101cd366004611b03565b6104c7565b005b6101e76101e2366004611b23565b610856565b6040519081526020015b60405180910390f35b6101d2610208366004611b23565b6108e2565b6101e760025481565b5f5461022a90600160a01b900461ffff1681565b60405161ffff90911681526020016101f1565b6101d261024b366004611b23565b610976565b6101d261025e366004611b3a565b610af1565b6101d2610271366004611b85565b610b02565b61028062278d0081565b60405163ffffffff90911681526020016101f1565b6001546102a8906001600160a01b031681565b6040516001600160a01b0390911681526020016101f1565b6101d26102ce366004611bce565b610b90565b6103376102e1366004611b23565b60408051606080820183525f808352602080840182905292840181905293845260068252928290208251938401835280546001600160a01b03908116855260018201541691840191909152600201549082015290565b6040805182516001600160a01b0390811682526020808501519091169082015291810151908201526060016101f1565b6101d2610375366004611b85565b610ec1565b6102a87f000000000000000000000000000000000000000000000000000000000000000081565b6101e76103af366004611bef565b610f47565b6101d26103c2366004611c69565b61133c565b6101d26114fd565b61028061012c81565b5f546001600160a01b03166102a8565b6101d26103f6366004611c9e565b611510565b61041d610409366004611cbf565b60046020525f908152604090205460ff1681565b60405190151581526020016101f1565b5f5461028090600160b01b900463ffffffff1681565b61041d610451366004611b23565b611521565b61041d610464366004611cbf565b60036020525f908152604090205460ff1681565b61048b610486366004611b23565b611561565b6040516101f19190611d0e565b61022a6103e881565b6101d26104af366004611cbf565b6116c8565b6101d26104c2366004611cbf565b6116d9565b6104cf611713565b5f82815260066020908152604091829020825160608101845281546001600160a01b03908116808352600184015490911693820193909352600290910154928101929092526105395760405163068bb67560e51b8152600481018490526024015b60405180910390fd5b8181604001511115610575576040808201519051632bce37c560e01b815260048101859052602481019190915260448101839052606401610530565b8051336001600160a01b03909116036105a157604051630e99537b60e31b815260040160405180910390fd5b80516040516331a9108f60e11b8152600481018590526001600160a01b03918216917f00000000000000000000000000000000000000000000000000000000000000001690636352211e90602401602060405180830381865afa15801561060a573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061062e9190611e33565b6001600160a01b03161461065857604051639753684360e01b815260048101849052602401610530565b6020808201516001600160a01b03165f9081526004909152604090205460ff166106a6576020810151604051637d28d76360e11b81526001600160a01b039091166004820152602401610530565b5f80546040830151612710916106c891600160a01b90910461ffff1690611e62565b6106d29190611e79565b5f85815260066020908152604080832080546001600160a01b031990811682556001820180549091169055600201929092558451858201518684015184516001600160a01b039283168152938401528284018590529251939450339392169187917f46deb33677e68bf88e5cd55e5ab83d09e5d405313f9c181e18613d9220bf8ad3919081900360600190a461078c33835f01518385604001516107769190611e98565b60208601516001600160a01b031692919061172e565b80156107b35760015460208301516107b3916001600160a01b03918216913391168461172e565b81516040516323b872dd60e01b81526001600160a01b039182166004820152336024820152604481018690527f0000000000000000000000000000000000000000000000000000000000000000909116906323b872dd906064015f604051808303815f87803b158015610824575f5ffd5b505af1158015610836573d5f5f3e3d5ffd5b50505050505061085260015f516020611f155f395f51905f5255565b5050565b5f81815260056020526040812060016004820154600160b01b900460ff16600381111561088557610885611cda565b1461089257505f92915050565b60038101546108ba906001600160401b03600160c01b8204811691600160801b900416611eab565b60038201546108db916001600160401b0316906001600160801b0316611e62565b9392505050565b5f818152600660205260409020546001600160a01b0316331461091b5760405163068bb67560e51b815260048101829052602401610530565b5f8181526006602052604080822080546001600160a01b03199081168255600182018054909116905560020182905551339183917f4dcf7f62e647648255a23c6b0ba218c9115f93deb6b43acff49e4cfdc6d36bdc9190a350565b61097e611713565b5f81815260056020526040902060016004820154600160b01b900460ff1660038111156109ad576109ad611cda565b146109ce5760405163410e043760e01b815260048101839052602401610530565b60018101546001600160a01b031633148015906109f157506109ef8161176a565b155b15610a1257604051632a33243760e21b815260048101839052602401610530565b60038101545f90610a3c906001600160401b03600160c01b8204811691600160801b900416611eab565b6003830154610a5d916001600160401b0316906001600160801b0316611e62565b600483018054600360b01b60ff60b01b1990911617905582546040518281529192506001600160a01b03169084907fe18debf292fbfc1f009a15d4e4932c1da2be34d7343f86f50989d09a04571e1b9060200160405180910390a381546002830154610ad6916001600160a01b039182169116836117b9565b5050610aee60015f516020611f155f395f51905f5255565b50565b610af96117f3565b610aee8161181f565b610b0a6117f3565b6001600160a01b038216610b315760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b0382165f81815260046020908152604091829020805460ff191685151590811790915591519182527fffdce9f9df20da8850cebaa94fe36deeda0706dc51aff3d633615f70cbc3a9d091015b60405180910390a25050565b610b98611713565b335f9081526003602052604090205460ff16610bc9576040516314817f2f60e01b8152336004820152602401610530565b5f82815260056020526040902060016004820154600160b01b900460ff166003811115610bf857610bf8611cda565b14610c195760405163410e043760e01b815260048101849052602401610530565b60048101546001600160401b03164210610c5c57600481810154604051634b2d84db60e01b81529182018590526001600160401b03166024820152604401610530565b60038101545f90610c86906001600160401b03600160c01b8204811691600160801b900416611eab565b6001600160401b03169050826001600160401b03165f1480610cb0575080836001600160401b0316115b15610ce75760405163cd612f3760e01b8152600481018590526001600160401b038416602482015260448101829052606401610530565b60038201545f90610d09908590600160c01b90046001600160401b0316611eca565b6003840180546001600160401b03808416600160c01b026001600160c01b0383168117909355600487018054428316600160401b026fffffffffffffffff0000000000000000199091161790559293505f92610d7692908816916001600160801b03918216911617611e62565b60048501549091505f9061271090610d9990600160a01b900461ffff1684611e62565b610da39190611e79565b60038601549091506001600160401b03848116600160801b90920416148015610ddc5760048601805460ff60b01b1916600160b11b1790555b877fd11a050313a216833a37dd035b9507c908d99a04f7f5508a35049e71e419495e8886610e0a8688611e98565b604080516001600160401b039485168152939092166020840152908201526060810185905260800160405180910390a28015610e6b5760405188907f02a7d4d9472af7118644884b9a0ee443540c0027e938dd0aa35be8ecbe946c0a905f90a25b6001860154610e9c906001600160a01b0316610e878486611e98565b60028901546001600160a01b031691906117b9565b8115610836576001546002870154610836916001600160a01b039182169116846117b9565b610ec96117f3565b6001600160a01b038216610ef05760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b0382165f81815260036020908152604091829020805460ff191685151590811790915591519182527fe282e8f39d469f44e202567418af903a001092d0eaa89b1070c44d3f01c0db2a9101610b84565b5f610f50611713565b6001600160a01b038716610f775760405163d92e233d60e01b815260040160405180910390fd5b336001600160a01b03881603610fa057604051630e99537b60e31b815260040160405180910390fd5b6001600160a01b0386165f9081526004602052604090205460ff16610fe357604051637d28d76360e11b81526001600160a01b0387166004820152602401610530565b6001600160801b038516158061100057506001600160401b038416155b80611014575042836001600160401b031611155b15611032576040516332fb6a7160e01b815260040160405180910390fd5b5f61104f6001600160401b0386166001600160801b038816611e62565b905060025f815461105f90611ee9565b918290555060408051610180810182523381526001600160a01b038b811660208301528a16918101919091526001600160801b03881660608201526001600160401b0387811660808301525f60a0830181905287821660c08401524290911660e083015254600160b01b810463ffffffff16610100830152600160a01b900461ffff1661012082015290925061014081016001815260209081018590525f84815260058252604090819020835181546001600160a01b03199081166001600160a01b0392831617835593850151600183018054861691831691909117905591840151600282018054909416921691909117909155606082015160038083018054608086015160a08701516001600160801b039095166001600160c01b031990921691909117600160801b6001600160401b039283168102919091176001600160c01b0316600160c01b958316959095029490941790915560c085015160048501805460e08801516101008901516101208a01519486166fffffffffffffffffffffffffffffffff1990931692909217600160401b91909516029390931765ffffffffffff60801b191663ffffffff90931690940261ffff60a01b191691909117600160a01b61ffff9092169190910217808355610140850151929160ff60b01b1990911690600160b01b90849081111561125b5761125b611cda565b021790555061016091909101516005909101555f54604080518581526001600160a01b038a811660208301526001600160801b038a16928201929092526001600160401b03808916606083015287166080820152600160a01b830461ffff1660a0820152600160b01b90920463ffffffff1660c0830152891690339084907fdfab45fd229059c54dadf44e6fea71f993ba2813c456da980dee7992449c22ad9060e00160405180910390a461131b6001600160a01b03881633308461172e565b5061133260015f516020611f155f395f51905f5255565b9695505050505050565b6040516331a9108f60e11b81526004810184905233906001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001690636352211e90602401602060405180830381865afa1580156113a1573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906113c59190611e33565b6001600160a01b0316146113f557604051635e86677f60e01b815260048101849052336024820152604401610530565b6001600160a01b0382165f9081526004602052604090205460ff1661143857604051637d28d76360e11b81526001600160a01b0383166004820152602401610530565b805f03611458576040516332fb6a7160e01b815260040160405180910390fd5b60408051606081018252338082526001600160a01b0385811660208085018281528587018881525f8b815260068452889020965187549086166001600160a01b03199182161788559151600188018054919096169216919091179093559151600290940193909355835192835282018490529185917ff69e50a93cf3de8ac05362821f52d3d12f15597e82e724867ee9a6edccebd312910160405180910390a3505050565b6115056117f3565b61150e5f6118bd565b565b6115186117f3565b610aee8161190c565b5f81815260056020526040812060016004820154600160b01b900460ff16600381111561155057611550611cda565b1480156108db57506108db8161176a565b60408051610180810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e081018290526101008101829052610120810182905261014081018290526101608101919091525f8281526005602090815260409182902082516101808101845281546001600160a01b03908116825260018301548116938201939093526002820154909216928201929092526003808301546001600160801b0381166060840152600160801b8082046001600160401b039081166080860152600160c01b909204821660a0850152600485015480831660c0860152600160401b810490921660e0850152810463ffffffff16610100840152600160a01b810461ffff16610120840152919291610140840191600160b01b90910460ff16908111156116a2576116a2611cda565b60038111156116b3576116b3611cda565b81526020016005820154815250509050919050565b6116d06117f3565b610aee81611990565b6116e16117f3565b6001600160a01b03811661170a57604051631e4fbdf760e01b81525f6004820152602401610530565b610aee816118bd565b61171b611a05565b60025f516020611f155f395f51905f5255565b61173c848484846001611a34565b61176457604051635274afe760e01b81526001600160a01b0385166004820152602401610530565b50505050565b60048101545f906001600160401b0316421015806117b3575060048201546117af90600160801b810463ffffffff1690600160401b90046001600160401b0316611f01565b4210155b92915050565b6117c68383836001611aa1565b6117ee57604051635274afe760e01b81526001600160a01b0384166004820152602401610530565b505050565b5f546001600160a01b0316331461150e5760405163118cdaa760e01b8152336004820152602401610530565b61012c63ffffffff8216108061183d575062278d0063ffffffff8216115b15611863576040516329a4e82560e11b815263ffffffff82166004820152602401610530565b5f805463ffffffff60b01b1916600160b01b63ffffffff8416908102919091179091556040519081527f5cac7849d6a4fc71cf4fd216a03a464f1078e6bf3d1aa5091f66118dcd6a6dc1906020015b60405180910390a150565b5f80546001600160a01b038381166001600160a01b0319831681178455604051919092169283917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09190a35050565b6103e861ffff82161115611941576040516373ab893560e11b815261ffff821660048201526103e86024820152604401610530565b5f805461ffff60a01b1916600160a01b61ffff8416908102919091179091556040519081527faab062e3faf62b6c9a0f8e62af66e0310e27127a8c871a67be7dd4d93de6da53906020016118b2565b6001600160a01b0381166119b75760405163d92e233d60e01b815260040160405180910390fd5b600180546001600160a01b0319166001600160a01b0383169081179091556040519081527fbf9a9534339a9d6b81696e05dcfb614b7dc518a31d48be3cfb757988381fb323906020016118b2565b5f516020611f155f395f51905f525460020361150e57604051633ee5aeb560e01b815260040160405180910390fd5b6040516323b872dd60e01b5f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f51148316611a90578383151615611a84573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f51148316611af7578383151615611aeb573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b5f5f60408385031215611b14575f5ffd5b50508035926020909101359150565b5f60208284031215611b33575f5ffd5b5035919050565b5f60208284031215611b4a575f5ffd5b813563ffffffff811681146108db575f5ffd5b6001600160a01b0381168114610aee575f5ffd5b80358015158114611b80575f5ffd5b919050565b5f5f60408385031215611b96575f5ffd5b8235611ba181611b5d565b9150611baf60208401611b71565b90509250929050565b80356001600160401b0381168114611b80575f5ffd5b5f5f60408385031215611bdf575f5ffd5b82359150611baf60208401611bb8565b5f5f5f5f5f5f60c08789031215611c04575f5ffd5b8635611c0f81611b5d565b95506020870135611c1f81611b5d565b945060408701356001600160801b0381168114611c3a575f5ffd5b9350611c4860608801611bb8565b9250611c5660808801611bb8565b915060a087013590509295509295509295565b5f5f5f60608486031215611c7b575f5ffd5b833592506020840135611c8d81611b5d565b929592945050506040919091013590565b5f60208284031215611cae575f5ffd5b813561ffff811681146108db575f5ffd5b5f60208284031215611ccf575f5ffd5b81356108db81611b5d565b634e487b7160e01b5f52602160045260245ffd5b60048110611d0a57634e487b7160e01b5f52602160045260245ffd5b9052565b81516001600160a01b0316815261018081016020830151611d3a60208401826001600160a01b03169052565b506040830151611d5560408401826001600160a01b03169052565b506060830151611d7060608401826001600160801b03169052565b506080830151611d8b60808401826001600160401b03169052565b5060a0830151611da660a08401826001600160401b03169052565b5060c0830151611dc160c08401826001600160401b03169052565b5060e0830151611ddc60e08401826001600160401b03169052565b50610100830151611df661010084018263ffffffff169052565b50610120830151611e0e61012084018261ffff169052565b50610140830151611e23610140840182611cee565b5061016092830151919092015290565b5f60208284031215611e43575f5ffd5b81516108db81611b5d565b634e487b7160e01b5f52601160045260245ffd5b80820281158282048414176117b3576117b3611e4e565b5f82611e9357634e487b7160e01b5f52601260045260245ffd5b500490565b818103818111156117b3576117b3611e4e565b6001600160401b0382811682821603908111156117b3576117b3611e4e565b6001600160401b0381811683821601908111156117b3576117b3611e4e565b5f60018201611efa57611efa611e4e565b5060010190565b808201808211156117b3576117b3611e4e56fe9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00" as const;

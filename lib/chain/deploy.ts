@@ -9,6 +9,8 @@ import {
   deviceRegistryBytecode,
   poseidonT3Abi,
   poseidonT3Bytecode,
+  marketplaceAbi,
+  marketplaceBytecode,
   projectRegistryAbi,
   projectRegistryBytecode,
   rewardBatchVerifierAbi,
@@ -46,6 +48,14 @@ interface PlannedContract {
   args: (context: DeployContext) => readonly unknown[];
 }
 
+/** Platform fee of a fresh Marketplace deployment: 2.5 % (the contract caps it at 10 %). */
+export const MARKETPLACE_FEE_BPS = 250;
+/**
+ * Without an attestation for this long, an order's undelivered remainder becomes refundable. Feed deliveries are
+ * attested once per day (lib/market/attestation.ts), so this must span a few days.
+ */
+export const MARKETPLACE_GRACE_PERIOD_SECONDS = 3 * 24 * 60 * 60;
+
 /** Every contract in CONTRACT_NAMES, in deployment order (constructors take earlier addresses). */
 const DEPLOY_PLAN: readonly PlannedContract[] = [
   { name: "ProjectRegistry", abi: projectRegistryAbi, bytecode: projectRegistryBytecode, args: () => [] },
@@ -67,6 +77,22 @@ const DEPLOY_PLAN: readonly PlannedContract[] = [
       required(deployed, "RewardToken"),
       required(deployed, "RewardBatchVerifier"),
       required(deployed, "PoseidonT3"),
+    ],
+  },
+  // Escrow for marketplace orders and device sales. The deployer owns it, receives fees and is the first attester
+  // (the middleware signs with the deployer key); the stablecoin is its first payment token.
+  {
+    name: "Marketplace",
+    abi: marketplaceAbi,
+    bytecode: marketplaceBytecode,
+    args: ({ deployer, deployed }) => [
+      required(deployed, "DeviceRegistry"),
+      deployer,
+      deployer,
+      MARKETPLACE_FEE_BPS,
+      MARKETPLACE_GRACE_PERIOD_SECONDS,
+      deployer,
+      required(deployed, "Stablecoin"),
     ],
   },
 ];

@@ -21,6 +21,7 @@ export const CONTRACT_NAMES = [
   "PoseidonT3",
   "RewardBatchVerifier",
   "RewardDistributor",
+  "Marketplace",
 ] as const;
 
 /** Where one chain's contracts live, and how to tell that chain apart from a fresh one. */

@@ -23,6 +23,18 @@ const serverEnvSchema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
     .optional(),
+  /** Reward epoch length (docs/rewards.md); unset: a day, or 5 minutes in `npm start`'s local demo. */
+  REWARD_EPOCH_SECONDS: z.coerce.number().int().min(60).max(45 * 86400).optional(),
+  /** Key that submits reward proofs (a project admin or operator); defaults to DEPLOYER_PRIVATE_KEY, then the local dev key on 31337. */
+  REWARD_SUBMITTER_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
+    .optional(),
+  /** Key the worker attests marketplace deliveries with (a Marketplace attester); defaults to DEPLOYER_PRIVATE_KEY, then anvil's dev key on 31337. */
+  MARKET_ATTESTER_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
+    .optional(),
   /** Public origin of the web app; SIWE messages must name its host. */
   APP_URL: z.url().default("http://localhost:3000"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -40,8 +52,13 @@ const serverEnvSchema = z.object({
   /** Most blocks the chain indexer reads per batch (one eth_getLogs call, one transaction). */
   INDEXER_BATCH_BLOCKS: z.coerce.number().int().positive().default(1000),
   EXPLORER_URL: z.url().optional(),
-  /** External MQTT broker (Mosquitto, EMQX) the worker subscribes to; unset = the app runs its own broker (aedes). */
+  /** External MQTT 5 broker (Mosquitto, EMQX) the subscriber ingests from (shared subscription); unset = the app runs its own broker (aedes). */
   MQTT_URL: z.url({ protocol: /^(mqtts?|wss?)$/ }).optional(),
+  /**
+   * Client id of the external-broker subscriber (scripts/mqtt-subscriber.ts); must be stable across
+   * restarts and unique per instance. Default: depin-hub-ingest-<hostname>.
+   */
+  MQTT_CLIENT_ID: z.string().regex(/^[\x21-\x7e]{1,64}$/, "printable ASCII without spaces, 1–64 characters").optional(),
   /** Port of the app's own MQTT broker when MQTT_URL is unset. */
   MQTT_PORT: z.coerce.number().int().min(1).max(65535).default(1883),
   /** Seed the demo project and fleet on start; defaults to on for the local chain only. */
@@ -53,6 +70,8 @@ const serverEnvSchema = z.object({
   PUBLIC_RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
   /** Enables WalletConnect-based wallets in the connect modal; injected wallets work without it. */
   WALLETCONNECT_PROJECT_ID: z.string().min(1).optional(),
+  /** A hosted MapLibre/Mapbox style for /map (OpenFreeMap, a tile server, Mapbox with its token); unset = the offline basemap. */
+  MAP_STYLE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

@@ -13,8 +13,16 @@ export interface PublicConfig {
   chainId: number;
   rpcUrl: string;
   explorerUrl?: string;
-  contracts: { ProjectRegistry?: `0x${string}`; DeviceRegistry?: `0x${string}` } | null;
+  contracts: {
+    ProjectRegistry?: `0x${string}`;
+    DeviceRegistry?: `0x${string}`;
+    /** The marketplace escrow and the token it settles in (dUSD on local chains). */
+    Marketplace?: `0x${string}`;
+    Stablecoin?: `0x${string}`;
+  } | null;
   walletConnectProjectId?: string;
+  /** Hosted basemap style; absent = the app's offline basemap (lib/map/style.ts). */
+  mapStyleUrl?: string;
 }
 
 /** The RPC endpoint browsers talk to (wallet reads, chain switching). */
@@ -44,8 +52,14 @@ export function getPublicConfig(env: ServerEnv = serverEnv()): PublicConfig {
     rpcUrl: browserRpcUrl(env),
     ...(explorerUrl ? { explorerUrl } : {}),
     contracts: deployment
-      ? { ProjectRegistry: deployment.contracts.ProjectRegistry, DeviceRegistry: deployment.contracts.DeviceRegistry }
+      ? {
+          ProjectRegistry: deployment.contracts.ProjectRegistry,
+          DeviceRegistry: deployment.contracts.DeviceRegistry,
+          Marketplace: deployment.contracts.Marketplace,
+          Stablecoin: deployment.contracts.Stablecoin,
+        }
       : null,
     ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
+    ...(env.MAP_STYLE_URL ? { mapStyleUrl: env.MAP_STYLE_URL } : {}),
   };
 }

@@ -50,3 +50,32 @@ describe("handle", () => {
     expect(((await invalid.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
   });
 });
+
+describe("parseJsonBody limits", () => {
+  const route = handle(async (request: Request) => Response.json(await parseJsonBody(request, z.object({ a: z.string() }), { maxBytes: 100 })));
+
+  it("refuses a body over the cap with 413 payload_too_large, whether or not Content-Length says so", async () => {
+    const declared = await route(new Request("http://x/", { method: "POST", body: JSON.stringify({ a: "x".repeat(200) }) }));
+    expect(declared.status).toBe(413);
+    expect(((await declared.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+    const streamed = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode("x".repeat(50)));
+        controller.close();
+      },
+    });
+    const chunked = await route(new Request("http://x/", { method: "POST", body: streamed, duplex: "half" } as RequestInit));
+    expect(chunked.status).toBe(413);
+  });
+
+  it("accepts a body at the cap and rejects invalid UTF-8 and deep nesting as client errors", async () => {
+    const exact = JSON.stringify({ a: "y".repeat(100 - 8) });
+    expect(exact.length).toBe(100);
+    expect((await route(new Request("http://x/", { method: "POST", body: exact }))).status).toBe(200);
+    const badUtf8 = await route(new Request("http://x/", { method: "POST", body: new Uint8Array([0x7b, 0xff, 0x7d]) }));
+    expect(((await badUtf8.json()) as { error: { code: string } }).error.code).toBe("invalid_json");
+    const deep = handle(async (request: Request) => Response.json(await parseJsonBody(request, z.object({ a: z.string() }))));
+    const nested = await deep(new Request("http://x/", { method: "POST", body: "[".repeat(30_000) + "]".repeat(30_000) }));
+    expect(nested.status).toBe(400);
+  });
+});

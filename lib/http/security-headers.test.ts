@@ -22,6 +22,12 @@ describe("contentSecurityPolicy", () => {
     );
   });
 
+  it("opens a hosted map style's origin only when MAP_STYLE_URL is set", () => {
+    expect(directive(contentSecurityPolicy({ ...base, mapStyleUrl: "https://tiles.openfreemap.org/styles/liberty" }), "connect-src")).toBe(
+      "connect-src 'self' http://127.0.0.1:8545 https://tiles.openfreemap.org",
+    );
+  });
+
   it("forbids framing", () => {
     expect(directive(contentSecurityPolicy(base), "frame-ancestors")).toBe("frame-ancestors 'none'");
   });

@@ -13,6 +13,11 @@ export interface SecurityHeaderOptions {
   development: boolean;
   /** APP_URL is https: send HSTS and upgrade stray http subresources. */
   https: boolean;
+  /**
+   * MAP_STYLE_URL: the map fetches the style, tiles, glyphs and sprites from its
+   * origin (one origin for OpenFreeMap, Mapbox and typical self-hosted servers).
+   */
+  mapStyleUrl?: string | undefined;
 }
 
 // WalletConnect's relay and verify service, only when a project id enables it.
@@ -36,7 +41,8 @@ function originOf(url: string): string | null {
 
 export function contentSecurityPolicy(options: SecurityHeaderOptions): string {
   const rpcOrigin = originOf(options.rpcUrl);
-  const connect = ["'self'", ...(rpcOrigin ? [rpcOrigin] : []), ...(options.walletConnect ? WALLETCONNECT_CONNECT : [])];
+  const mapOrigin = options.mapStyleUrl ? originOf(options.mapStyleUrl) : null;
+  const connect = ["'self'", ...(rpcOrigin ? [rpcOrigin] : []), ...(mapOrigin ? [mapOrigin] : []), ...(options.walletConnect ? WALLETCONNECT_CONNECT : [])];
   const directives: Array<[string, string[]]> = [
     ["default-src", ["'self'"]],
     // 'wasm-unsafe-eval' lets WebAssembly compile (snarkjs verifies reward proofs in the browser on /proofs); it does not allow eval.
@@ -59,12 +65,13 @@ export function contentSecurityPolicy(options: SecurityHeaderOptions): string {
 }
 
 export function pageSecurityHeaders(options: SecurityHeaderOptions): Record<string, string> {
-  const headers: Record<string, string> = { "Content-Security-Policy": contentSecurityPolicy(options) };
+  return { "Content-Security-Policy": contentSecurityPolicy(options), ...transportSecurityHeaders(options) };
+}
+
+/** HSTS for every response (pages and API) when the app is served over https in production. */
+export function transportSecurityHeaders(options: Pick<SecurityHeaderOptions, "https" | "development">): Record<string, string> {
   // HSTS over plain http is ignored at best and locks out localhost at worst.
-  if (options.https && !options.development) {
-    headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
-  }
-  return headers;
+  return options.https && !options.development ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {};
 }
 
 /** A fresh nonce: 128 random bits, base64. */

@@ -37,7 +37,7 @@ export async function canonicalHash(client: PublicClient, blockNumber: bigint): 
 }
 
 /**
- * Both contracts' logs in [from, to], decoded, with their blocks' times.
+ * The indexed contracts' logs in [from, to], decoded, with their blocks' times.
  * The hash of `to` is read before and after the logs, and every log's block
  * hash is checked against its header: if anything differs a reorg happened
  * mid-read, and mixing two forks in one batch would go unnoticed later.
@@ -45,7 +45,7 @@ export async function canonicalHash(client: PublicClient, blockNumber: bigint): 
 export async function fetchRange(client: PublicClient, deployment: Deployment, from: bigint, to: bigint): Promise<FetchedRange> {
   const before = await client.getBlock({ blockNumber: to });
   const logs = await client.getLogs({
-    address: [deployment.contracts.ProjectRegistry, deployment.contracts.DeviceRegistry],
+    address: [deployment.contracts.ProjectRegistry, deployment.contracts.DeviceRegistry, deployment.contracts.Marketplace],
     fromBlock: from,
     toBlock: to,
   });

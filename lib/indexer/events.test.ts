@@ -13,6 +13,7 @@ const contracts = {
   PoseidonT3: "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
   RewardBatchVerifier: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707",
   RewardDistributor: "0x0165878A594ca255338adfa4d48449f69242Eb8F",
+  Marketplace: "0xa513e6e4b8f2a923d98304ec87f64353c4d5c853",
 } as const satisfies Deployment["contracts"];
 const admin = getAddress("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266");
 const device = getAddress("0x00000000000000000000000000000000000000ab");

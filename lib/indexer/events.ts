@@ -1,7 +1,7 @@
 import "server-only";
 import { decodeEventLog, getAddress, isAddress, type Address, type Hex, type Log } from "viem";
 import { z } from "zod";
-import { deviceRegistryAbi, projectRegistryAbi } from "../chain/abi.generated";
+import { deviceRegistryAbi, marketplaceAbi, projectRegistryAbi } from "../chain/abi.generated";
 import type { ContractName, Deployment } from "../chain/deployments";
 
 /** Event arguments as stored in ChainEvent.args: JSON-safe (uint256 → decimal string). */
@@ -49,7 +49,9 @@ export function decodeContractLog(log: MinedLog, contracts: Deployment["contract
     decoded =
       contract === "ProjectRegistry"
         ? decodeEventLog({ abi: projectRegistryAbi, data: log.data, topics: log.topics, strict: true })
-        : decodeEventLog({ abi: deviceRegistryAbi, data: log.data, topics: log.topics, strict: true });
+        : contract === "Marketplace"
+          ? decodeEventLog({ abi: marketplaceAbi, data: log.data, topics: log.topics, strict: true })
+          : decodeEventLog({ abi: deviceRegistryAbi, data: log.data, topics: log.topics, strict: true });
   } catch {
     return null;
   }
@@ -70,6 +72,7 @@ function contractAt(address: Address, contracts: Deployment["contracts"]): Contr
   const lower = address.toLowerCase();
   if (lower === contracts.ProjectRegistry.toLowerCase()) return "ProjectRegistry";
   if (lower === contracts.DeviceRegistry.toLowerCase()) return "DeviceRegistry";
+  if (lower === contracts.Marketplace.toLowerCase()) return "Marketplace";
   return null;
 }
 
@@ -77,7 +80,8 @@ function toJsonArgs(args: unknown): JsonArgs {
   if (typeof args !== "object" || args === null || Array.isArray(args)) return {};
   const result: JsonArgs = {};
   for (const [key, value] of Object.entries(args)) {
-    if (typeof value === "bigint") result[key] = value.toString();
+    // viem decodes uint ≤ 48 bits (e.g. the Marketplace's uint16 fee) as number: store them like uint256, as decimal strings.
+    if (typeof value === "bigint" || typeof value === "number") result[key] = value.toString();
     else if (typeof value === "string" || typeof value === "boolean") result[key] = value;
     else throw new Error(`Unexpected ${typeof value} event argument ${key}`);
   }
@@ -89,7 +93,10 @@ export function eventSubjects(name: string, args: JsonArgs): { projectOnchainId:
   const projectId = typeof args.projectId === "string" ? BigInt(args.projectId) : null;
   let device: string | null = null;
   if (typeof args.device === "string") device = args.device.toLowerCase();
-  else if ((name === "Transfer" || name === "Approval") && typeof args.tokenId === "string") device = tokenIdToDevice(BigInt(args.tokenId));
+  else if ((name === "Transfer" || name === "Approval" || name.startsWith("Device")) && typeof args.tokenId === "string") {
+    // ERC-721 events and the Marketplace's DeviceListed/DeviceSold/DeviceListingCancelled name the device by token id.
+    device = tokenIdToDevice(BigInt(args.tokenId));
+  }
   return { projectOnchainId: projectId, device };
 }
 
@@ -115,6 +122,23 @@ const projectionEventSchemas = {
   DeviceClaimed: z.object({ device: address, owner: address, projectId: uint, nonce: uint }),
   DeviceReleased: z.object({ device: address, previousOwner: address, projectId: uint }),
   Transfer: z.object({ from: address, to: address, tokenId: uint }),
+  // Marketplace (lib/market/order-fold.ts folds these into MarketOrder rows).
+  OrderCreated: z.object({
+    orderId: uint,
+    buyer: address,
+    seller: address,
+    listingId: bytes32,
+    token: address,
+    pricePerUnit: uint,
+    totalUnits: uint,
+    expiresAt: uint,
+    feeBps: uint,
+    gracePeriod: uint,
+  }),
+  DeliveryAttested: z.object({ orderId: uint, units: uint, deliveredUnits: uint, sellerAmount: uint, fee: uint }),
+  OrderCompleted: z.object({ orderId: uint }),
+  OrderRefunded: z.object({ orderId: uint, buyer: address, amount: uint }),
+  DeviceSold: z.object({ tokenId: uint, seller: address, buyer: address, token: address, price: uint, fee: uint }),
 } as const;
 
 type Schemas = typeof projectionEventSchemas;

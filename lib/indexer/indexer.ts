@@ -124,7 +124,7 @@ export class ChainIndexer {
     const ancestor = await findCommonAncestor(stored, (blockNumber) => canonicalHash(this.client, blockNumber));
     const ancestorNumber = ancestor?.number ?? cursor.startBlock - 1n;
     const above = { cursorId: cursor.id, blockNumber: { gt: ancestorNumber } };
-    const undone = await tx.chainEvent.findMany({ where: above, select: { contract: true, projectOnchainId: true, device: true } });
+    const undone = await tx.chainEvent.findMany({ where: above, select: { contract: true, name: true, args: true, projectOnchainId: true, device: true } });
     await tx.chainEvent.deleteMany({ where: above });
     await tx.indexedBlock.deleteMany({ where: { cursorId: cursor.id, number: { gt: ancestorNumber } } });
     await rebuildProjections(tx, cursor, subjectsOf(undone));

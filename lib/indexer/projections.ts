@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma } from "../db/generated/client";
 import { toProjectionEvent, type ProjectionEvent } from "./events";
 import { foldDevice, foldProject, type DeviceProjection, type ProjectProjection } from "./fold";
+import { marketSubjectsOf, rebuildMarketProjections, type MarketSubjects } from "../market/projection";
 
 type Tx = Prisma.TransactionClient;
 
@@ -9,13 +10,16 @@ type Tx = Prisma.TransactionClient;
 export interface Subjects {
   projects: Set<bigint>;
   devices: Set<string>;
+  /** Marketplace orders and sold devices (lib/market/projection.ts). */
+  market: MarketSubjects;
 }
 
-export function subjectsOf(events: Iterable<{ projectOnchainId: bigint | null; device: string | null; contract: string }>): Subjects {
-  const subjects: Subjects = { projects: new Set(), devices: new Set() };
-  for (const event of events) {
+export function subjectsOf(events: Iterable<{ projectOnchainId: bigint | null; device: string | null; contract: string; name: string; args: unknown }>): Subjects {
+  const list = [...events];
+  const subjects: Subjects = { projects: new Set(), devices: new Set(), market: marketSubjectsOf(list) };
+  for (const event of list) {
     if (event.contract === "ProjectRegistry" && event.projectOnchainId !== null) subjects.projects.add(event.projectOnchainId);
-    if (event.device !== null) subjects.devices.add(event.device);
+    if (event.contract === "DeviceRegistry" && event.device !== null) subjects.devices.add(event.device);
   }
   return subjects;
 }
@@ -46,6 +50,7 @@ export async function rebuildProjections(tx: Tx, cursor: { id: number; chainId: 
   await writeDevices(tx, cursor.chainId, [...devices.values()].filter((device): device is DeviceProjection => device !== null));
   const goneProjects = [...projects].filter(([, project]) => !project).map(([onchainId]) => onchainId);
   if (goneProjects.length > 0) await tx.project.deleteMany({ where: { chainId: cursor.chainId, onchainId: { in: goneProjects } } });
+  await rebuildMarketProjections(tx, cursor, subjects.market);
 }
 
 async function foldSubjects<Key extends bigint | string, Projection>(

@@ -2,10 +2,11 @@ import "server-only";
 import { createServer, type Server } from "node:net";
 import type { Address } from "viem";
 import { Aedes, type AedesPublishPacket, type Client, type PublishPacket, type Subscription } from "aedes";
-import { rejection, type RejectionCode } from "./codes";
 import { CLIENT_RATE_LIMIT, MAX_BODY_BYTES } from "./limits";
-import { deviceFromTopic, parseMqttPayload } from "./message";
-import { ingestBatch, type IngestDeps, type IngestResult } from "./pipeline";
+import { deviceFromTopic } from "./message";
+import { ingestMqttPayload, resultsPayload, wholePayloadRejected } from "./mqtt-payload";
+import { MqttPacketGuard } from "./mqtt-packet-guard";
+import type { IngestDeps, IngestResult } from "./pipeline";
 import { TokenBuckets } from "../http/rate-limit";
 
 /**
@@ -28,6 +29,14 @@ export interface RunningMqttBroker {
   port: number;
   stop(): Promise<void>;
 }
+
+/**
+ * Largest MQTT packet accepted: a maximal payload plus room for the topic and
+ * MQTT 5 properties. Bigger packets close the connection as soon as their
+ * header arrives instead of being buffered (a payload a little over
+ * MAX_BODY_BYTES still gets a PAYLOAD_TOO_LARGE result).
+ */
+export const MAX_MQTT_PACKET_BYTES = MAX_BODY_BYTES + 4 * 1024;
 
 const RESULTS_TOPIC = /^devices\/(0x[0-9a-f]{40}|\+)\/telemetry\/results$/;
 
@@ -71,30 +80,15 @@ export async function startMqttBroker({ port, host = "0.0.0.0", ingest, log = ()
   }
 
   async function resultsFor(client: Client, packet: PublishPacket, device: Address): Promise<IngestResult[]> {
-    const whole = (code: RejectionCode, detail?: string): IngestResult[] => {
-      const { reason } = rejection(code, detail);
-      return [{ index: 0, status: "rejected", code, reason }];
-    };
-    if (!connectionLimiter.take(client.id).ok) return whole("RATE_LIMITED", "(connection publish rate)");
-    const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
-    if (payload.byteLength > MAX_BODY_BYTES) return whole("PAYLOAD_TOO_LARGE", `(more than ${MAX_BODY_BYTES} bytes)`);
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload));
-    } catch {
-      return whole("SCHEMA", "(the payload is not UTF-8 JSON)");
-    }
-    const parsed = parseMqttPayload(json);
-    if (!parsed.ok) return whole(parsed.rejection.code, parsed.rejection.reason);
-    // A storage failure (IngestStorageError) propagates: no PUBACK.
-    return ingestBatch(ingest, { messages: parsed.value, transport: "mqtt", topicDevice: device });
+    if (!connectionLimiter.take(client.id).ok) return wholePayloadRejected("RATE_LIMITED", "(connection publish rate)");
+    return ingestMqttPayload(ingest, device, packet.payload);
   }
 
   function publishResults(topic: string, results: IngestResult[]): Promise<void> {
     const packet: PublishPacket = {
       cmd: "publish",
       topic,
-      payload: Buffer.from(JSON.stringify({ results })),
+      payload: resultsPayload(results),
       qos: 1,
       retain: false,
       dup: false,
@@ -109,6 +103,14 @@ export async function startMqttBroker({ port, host = "0.0.0.0", ingest, log = ()
   const server: Server = createServer((socket) => {
     socket.on("error", () => undefined); // resets are routine for field devices
     broker.handle(socket);
+    // After aedes' 'readable' listener, so this sees each chunk as aedes reads it without changing the flow.
+    const guard = new MqttPacketGuard(MAX_MQTT_PACKET_BYTES);
+    socket.on("data", (chunk: Buffer) => {
+      const verdict = guard.feed(chunk);
+      if (verdict === "ok" || socket.destroyed) return;
+      log(`closing connection from ${socket.remoteAddress ?? "?"}: ${verdict === "too_large" ? `packet over ${MAX_MQTT_PACKET_BYTES} bytes` : "malformed packet length"}`);
+      socket.destroy();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -112,7 +112,7 @@ export async function computeEpoch(db: PrismaClient, projectId: number, epoch: n
       }
       return created.id;
     },
-    { timeout: 120_000 },
+    { timeout: 120_000, maxWait: 30_000 },
   );
 }
 

@@ -6,6 +6,7 @@ import type { Deployment } from "../chain/deploy";
 import type { PrismaClient } from "../db/generated/client";
 import { registerDevicesInBatches } from "../chain/register-devices";
 import { ChainIndexer } from "../indexer";
+import { seedDemoRewards } from "../rewards/demo";
 import { demoDevices } from "./demo-fleet";
 
 export const DEMO_PROJECT_SLUG = "demo";
@@ -69,6 +70,7 @@ export async function seedDemo({ db, rpcUrl, deployment, adminPrivateKey, log }:
       await tx.device.updateMany({ where: { address: device.address.toLowerCase() }, data: { serial: device.serial } });
     }
   });
+  log(await seedDemoRewards({ db, publicClient, walletClient, deployment, projectId: project.id, projectOnchainId }));
   log(missing.length === 0 ? `demo project #${projectOnchainId} already seeded` : `seeded demo project #${projectOnchainId} with ${missing.length} registered device(s)`);
 }
 

@@ -12,8 +12,11 @@ import { latestQuality, type LatestQuality } from "@/lib/processing/latest-quali
 import { deviceStatus } from "@/lib/quality/status";
 import { parseDeviceAddress } from "@/lib/devices/claim-label";
 import { OwnerActions } from "@/components/devices/owner-actions";
+import { DeviceCharts, DeviceTrackView } from "@/components/devices/device-telemetry";
+import { WindowSelector } from "@/components/devices/window-selector";
+import { windowFromParam } from "@/lib/ingest/series-query";
 
-type Props = { params: Promise<{ id: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const address = parseDeviceAddress((await params).id);
@@ -66,9 +69,10 @@ function QualityFacts({ quality }: { quality: LatestQuality | null }) {
 }
 
 /** Public device page; its owner and project staff see the exact location; the owner also gets transfer and release. */
-export default async function DevicePage({ params }: Props) {
+export default async function DevicePage({ params, searchParams }: Props) {
   const address = parseDeviceAddress((await params).id);
   if (!address) notFound();
+  const window = windowFromParam((await searchParams).window);
   const [device, session] = await Promise.all([devicePreview(db(), address), getSession()]);
   if (!device.registered) notFound();
   const isOwner = Boolean(session && device.owner && session.address.toLowerCase() === device.owner.toLowerCase());
@@ -108,6 +112,17 @@ export default async function DevicePage({ params }: Props) {
       <section className="card" aria-labelledby="location-title" data-testid="device-location">
         <h2 id="location-title">Location</h2>
         <LocationFacts location={location} />
+      </section>
+      <section className="card" aria-labelledby="readings-title" data-testid="device-readings">
+        <div className="section-head">
+          <h2 id="readings-title">Readings</h2>
+          <WindowSelector device={device.address} current={window} />
+        </div>
+        <DeviceCharts device={device.address} window={window} />
+      </section>
+      <section className="card" aria-labelledby="track-title" data-testid="device-track">
+        <h2 id="track-title">Track</h2>
+        <DeviceTrackView device={device.address} window={window} viewer={session?.address ?? null} />
       </section>
       <section className="card" aria-labelledby="quality-title" data-testid="device-quality">
         <h2 id="quality-title">Data quality</h2>

@@ -164,9 +164,9 @@ function chainActions(rpcUrl: string, deployment: Deployment) {
     transfer: (from: PrivateKeyAccount, to: Address, device: Address) =>
       send(from, { address: DeviceRegistry, abi: deviceRegistryAbi, functionName: "transferFrom", args: [from.address, to, BigInt(device)] }),
     release: (owner: PrivateKeyAccount, device: Address) => send(owner, { address: DeviceRegistry, abi: deviceRegistryAbi, functionName: "release", args: [device] }),
-    /** Every log both contracts emitted, as the exactly-once reference. */
+    /** Every log the indexed contracts (registries and Marketplace) emitted, as the exactly-once reference. */
     async allLogs() {
-      return publicClient.getLogs({ address: [ProjectRegistry, DeviceRegistry], fromBlock: BigInt(deployment.blockNumber), toBlock: "latest" });
+      return publicClient.getLogs({ address: [ProjectRegistry, DeviceRegistry, deployment.contracts.Marketplace], fromBlock: BigInt(deployment.blockNumber), toBlock: "latest" });
     },
   };
 }

@@ -5,7 +5,7 @@ import { handle } from "@/lib/http/handler";
 
 export const GET = handle(async (request: Request) => {
   await connection();
-  assertSignInAllowed(request);
+  await assertSignInAllowed(request);
   const { nonce, expiresAt } = await issueNonce();
   return Response.json({ nonce, expiresAt: expiresAt.toISOString() }, { headers: { "Cache-Control": "no-store" } });
 });

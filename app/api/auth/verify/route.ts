@@ -16,7 +16,7 @@ const verifyBody = z.object({
 });
 
 export const POST = handle(async (request: Request) => {
-  assertSignInAllowed(request);
+  await assertSignInAllowed(request);
   const { message, signature } = await parseJsonBody(request, verifyBody);
   const session = await signIn({ message, signature, host: request.headers.get("host") });
   await setSessionCookie(session.token, session.expiresAt);

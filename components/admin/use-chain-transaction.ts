@@ -1,0 +1,62 @@
+"use client";
+
+import { useCallback, useState } from "react";
+import type { Abi, Hex, TransactionReceipt } from "viem";
+import { useAccount, usePublicClient, useWriteContract } from "wagmi";
+import { explainFailure, failure } from "@/lib/devices/claim-errors";
+import { usePublicConfig } from "@/components/public-config-context";
+import type { TransactionState } from "@/components/devices/use-registry-transaction";
+
+export interface ContractCall {
+  abi: Abi;
+  contract: "ProjectRegistry" | "DeviceRegistry";
+  functionName: string;
+  args: readonly unknown[];
+}
+
+/**
+ * Sends one admin transaction (ProjectRegistry or DeviceRegistry) from the
+ * connected wallet, simulated first so a revert is explained before the wallet
+ * opens. Resolves with the receipt, or null after a failure shown in `state`.
+ */
+export function useChainTransaction() {
+  const { chainId: appChainId, contracts } = usePublicConfig();
+  const { address, chainId: walletChainId } = useAccount();
+  const publicClient = usePublicClient({ chainId: appChainId });
+  const { writeContractAsync } = useWriteContract();
+  const [state, setState] = useState<TransactionState>({ step: "idle" });
+
+  const send = useCallback(
+    async (call: ContractCall): Promise<TransactionReceipt | null> => {
+      const target = contracts?.[call.contract];
+      if (!target || !publicClient || !address) {
+        setState({ step: "failed", failure: { ...failure("unknown"), message: "Connect your wallet first; the app also needs the chain's contracts configured." } });
+        return null;
+      }
+      if (walletChainId !== appChainId) {
+        setState({ step: "failed", failure: failure("wrong_network") });
+        return null;
+      }
+      let hash: Hex | undefined;
+      try {
+        setState({ step: "checking" });
+        const { request } = await publicClient.simulateContract({ account: address, address: target, abi: call.abi, functionName: call.functionName, args: call.args });
+        setState({ step: "sign" });
+        hash = await writeContractAsync({ ...(request as Parameters<typeof writeContractAsync>[0]), chainId: appChainId });
+        setState({ step: "pending", hash });
+        const receipt = await publicClient.waitForTransactionReceipt({ hash });
+        if (receipt.status !== "success") throw new Error("The transaction was reverted.");
+        setState({ step: "confirmed", hash });
+        return receipt;
+      } catch (error) {
+        setState({ step: "failed", failure: explainFailure(error), ...(hash ? { hash } : {}) });
+        return null;
+      }
+    },
+    [address, appChainId, contracts, publicClient, walletChainId, writeContractAsync],
+  );
+
+  const reset = useCallback(() => setState({ step: "idle" }), []);
+  const busy = state.step === "checking" || state.step === "sign" || state.step === "pending";
+  return { state, send, reset, busy, publicClient, address };
+}

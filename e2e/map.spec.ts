@@ -1,0 +1,141 @@
+import pg from "pg";
+import { expect, test, type APIRequestContext, type Page, type Response } from "@playwright/test";
+import { latLngToCell, cellToLatLng, cellToParent } from "h3-js";
+import { embeddedPostgresUrl } from "../lib/db/embedded";
+import { toWireJson } from "../lib/ingest/message";
+import { signTelemetry } from "../lib/ingest/sign";
+import { demoDevices } from "../lib/seed/demo-fleet";
+
+/**
+ * The sensor map against the real stack (no simulator): the seeded demo
+ * devices send signed readings from exact positions whose digits no public
+ * cell centre has, the worker folds them into the map, and the browser must
+ * never receive those exact positions while signed out.
+ */
+const PG_PORT = Number(process.env.E2E_PG_PORT ?? 55433);
+const FIXES = [
+  { latE6: 52_521_357, lonE6: 13_402_468, pm25DeciUgM3: 80 },
+  { latE6: 52_531_357, lonE6: 13_412_468, pm25DeciUgM3: 250 },
+  { latE6: 52_501_357, lonE6: 13_392_468, pm25DeciUgM3: 120 },
+  { latE6: 38_721_357, lonE6: -9_132_468, pm25DeciUgM3: 60 },
+  { latE6: 1_351_357, lonE6: 103_822_468, pm25DeciUgM3: 300 },
+];
+const EXACT_STRINGS = FIXES.flatMap((f) => [String(f.latE6 / 1e6), String(f.lonE6 / 1e6)]);
+const devices = demoDevices();
+
+async function sendReadings(api: APIRequestContext): Promise<void> {
+  const messages = await Promise.all(
+    devices.map((device, i) =>
+      signTelemetry(device.privateKey, {
+        device: device.address,
+        sequence: BigInt(Date.now()),
+        timestamp: Date.now() - 1000,
+        position: { latE6: FIXES[i]!.latE6, lonE6: FIXES[i]!.lonE6, accuracyCm: 400 },
+        pm25DeciUgM3: FIXES[i]!.pm25DeciUgM3,
+        temperatureCentiC: 1200 + i * 100,
+      }),
+    ),
+  );
+  const response = await api.post("/api/v1/telemetry", { data: { messages: messages.map(toWireJson) } });
+  expect(response.status()).toBe(200);
+}
+
+const WORLD = "west=-180&south=-85&east=180&north=85&zoom=1&window=24h";
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async ({ playwright }, testInfo) => {
+  const api = await playwright.request.newContext({ baseURL: testInfo.project.use.baseURL });
+  try {
+    // The demo fleet is seeded while the app starts, and the worker's map job folds readings
+    // in on its next tick: resend (new sequence numbers) until the map shows all of them.
+    await expect
+      .poll(
+        async () => {
+          await sendReadings(api);
+          const body = (await (await api.get(`/api/map/viewport?${WORLD}&metric=density`)).json()) as { features: Array<{ properties: { devices: number } }> };
+          return body.features.reduce((n, f) => n + f.properties.devices, 0);
+        },
+        { timeout: 60_000, intervals: [2_000] },
+      )
+      .toBeGreaterThanOrEqual(devices.length);
+  } finally {
+    await api.dispose();
+  }
+});
+
+/** Every /api/map response body the page received, for privacy checks. */
+function recordMapResponses(page: Page): string[] {
+  const bodies: string[] = [];
+  page.on("response", (response: Response) => {
+    if (!response.url().includes("/api/map/") || response.url().includes("/api/map/live")) return;
+    void response.text().then((text) => bodies.push(text), () => undefined);
+  });
+  return bodies;
+}
+
+test("renders offline with the default style and makes no external request", async ({ page }) => {
+  const external: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (!["localhost", "127.0.0.1"].includes(url.hostname) && !["data:", "blob:"].includes(url.protocol)) external.push(request.url());
+  });
+  await page.goto("/map");
+  await expect(page.locator(".maplibregl-canvas")).toBeVisible();
+  await expect(page.getByTestId("map-status")).toContainText(/hexagon/);
+  await expect(page.getByText("Berlin", { exact: true })).toBeVisible();
+  expect(external).toEqual([]);
+});
+
+test("a hexagon click opens the panel, and Escape closes it", async ({ page }) => {
+  const [lat, lon] = cellToLatLng(cellToParent(latLngToCell(FIXES[1]!.latE6 / 1e6, FIXES[1]!.lonE6 / 1e6, 7), 5));
+  await page.goto(`/map?lat=${lat}&lon=${lon}&z=7`);
+  const canvas = page.locator(".maplibregl-canvas");
+  await expect(page.getByTestId("map-status")).toContainText(/hexagon/);
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const panel = page.getByTestId("map-panel");
+  await expect(panel).toContainText("Hexagon (H3 res 5)");
+  await expect(panel).toContainText(/device\(s\)/);
+  await expect(page).toHaveURL(/sel=h%3A|sel=h:/);
+  await page.keyboard.press("Escape");
+  await expect(panel).toBeHidden();
+});
+
+test("the time window changes what is shown", async ({ page }) => {
+  // One device last heard from three hours ago: in the day's view, not in the hour's.
+  const client = new pg.Client({ connectionString: embeddedPostgresUrl(PG_PORT) });
+  await client.connect();
+  try {
+    await client.query(`UPDATE map_device SET "lastSeenAt" = "lastSeenAt" - interval '3 hours' WHERE device = $1`, [devices[4]!.address.toLowerCase()]);
+  } finally {
+    await client.end();
+  }
+  await page.goto("/map?metric=density&window=24h");
+  const status = page.getByTestId("map-status");
+  await expect(status).toContainText(/hexagon/);
+  const count = async () => Number(/(\d+) device\(s\)/.exec((await status.textContent()) ?? "")?.[1]);
+  const day = await count();
+  expect(day).toBeGreaterThanOrEqual(devices.length);
+  await page.getByRole("radio", { name: "Last hour" }).check();
+  await expect.poll(count).toBe(day - 1);
+  await expect(page).toHaveURL(/window=1h/);
+});
+
+test("an anonymous visitor never receives exact coordinates", async ({ page }) => {
+  const bodies = recordMapResponses(page);
+  const [lat, lon] = [FIXES[0]!.latE6 / 1e6, FIXES[0]!.lonE6 / 1e6];
+  // Street zoom: individual devices; then open a device's panel through search.
+  await page.goto(`/map?lat=${lat}&lon=${lon}&z=12`);
+  await expect(page.getByTestId("map-status")).toContainText(/\d+ device\(s\)/);
+  await page.getByLabel("Search a device or place").fill(devices[0]!.address);
+  await page.getByRole("button", { name: "Go" }).click();
+  await expect(page.getByTestId("map-panel")).toContainText("public H3 cell");
+  await page.goto(`/map?z=2`);
+  await expect(page.getByTestId("map-status")).toContainText(/hexagon/);
+  await expect.poll(() => bodies.length).toBeGreaterThanOrEqual(3);
+  const all = bodies.join("\n");
+  expect(all).toContain(devices[0]!.address.toLowerCase());
+  for (const exact of EXACT_STRINGS) expect(all).not.toContain(exact);
+  expect(all).not.toContain('"exact"');
+});

@@ -1,0 +1,121 @@
+import "server-only";
+import { createPublicClient, createWalletClient, http, type Address, type Hex, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { marketplaceAbi } from "../chain/abi.generated";
+import type { PrismaClient } from "../db/generated/client";
+import type { WorkerJob } from "../worker/loop";
+
+/** A feed order's unit: one day of data from the listed devices. */
+export const FEED_PERIOD_MS = 24 * 60 * 60 * 1000;
+/** A period counts as delivered when the listed devices together sent data in at least this many of its hours. */
+export const DEFAULT_MIN_ONLINE_HOURS = 12;
+// Advisory lock class for attestation (other classes: indexer, hourly processing); the key is the chain id.
+const ATTESTATION_LOCK_CLASS = 7_007;
+
+export interface AttestationOptions {
+  rpcUrl: string;
+  chainId: number;
+  marketplace: Address;
+  /** The attester's key (Marketplace.isAttester). */
+  attesterKey: Hex;
+  clock?: () => number;
+  minOnlineHours?: number;
+  log?: (message: string) => void;
+}
+
+export interface AttestationOutcome {
+  kind: "busy" | "done";
+  /** Orders that received an attestation, with the units attested. */
+  attested: Array<{ orderId: bigint; units: bigint; txHash: Hex }>;
+}
+
+/** Finished periods of an order: [start, end) windows of FEED_PERIOD_MS from its creation, at most totalUnits. */
+export function finishedPeriods(createdAt: Date, totalUnits: bigint, now: number): Date[] {
+  const periods: Date[] = [];
+  for (let i = 0n; i < totalUnits; i += 1n) {
+    const start = createdAt.getTime() + Number(i) * FEED_PERIOD_MS;
+    if (start + FEED_PERIOD_MS > now) break;
+    periods.push(new Date(start));
+  }
+  return periods;
+}
+
+/**
+ * One attestation round for every open feed order on the chain. Exactly once
+ * across workers: the round runs in one transaction holding a per-chain
+ * advisory lock, each period is judged once (a MarketAttestation row), and
+ * the units sent are what the ledger says minus what the contract already
+ * counts, read after the previous round's receipts. A round that dies after
+ * sending a transaction therefore never sends it twice.
+ */
+export async function runAttestationRound(db: PrismaClient, options: AttestationOptions): Promise<AttestationOutcome> {
+  const { chainId, marketplace, clock = Date.now, minOnlineHours = DEFAULT_MIN_ONLINE_HOURS, log = () => undefined } = options;
+  const publicClient: PublicClient = createPublicClient({ transport: http(options.rpcUrl) });
+  const account = privateKeyToAccount(options.attesterKey);
+  const wallet = createWalletClient({ account, transport: http(options.rpcUrl) });
+  const now = clock();
+
+  return db.$transaction(
+    async (tx): Promise<AttestationOutcome> => {
+      const [lock] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(${ATTESTATION_LOCK_CLASS}::int4, ${chainId}::int4) AS locked`;
+      if (!lock?.locked) return { kind: "busy", attested: [] };
+
+      const orders = await tx.marketOrder.findMany({ where: { chainId, status: "OPEN", listingId: { not: null }, expiresAt: { gt: new Date(now) } } });
+      const attested: AttestationOutcome["attested"] = [];
+      for (const order of orders) {
+        const listing = await tx.marketListing.findUnique({ where: { id: order.listingId as string }, select: { kind: true, deviceAddresses: true } });
+        if (listing?.kind !== "FEED") continue;
+
+        // Judge each finished period once, from the hours the listed devices actually sent data in.
+        const judged = new Set((await tx.marketAttestation.findMany({ where: { chainId, orderId: order.orderId }, select: { periodStart: true } })).map((row) => row.periodStart.getTime()));
+        for (const periodStart of finishedPeriods(order.createdAt, order.totalUnits, now)) {
+          if (judged.has(periodStart.getTime())) continue;
+          const periodEnd = new Date(periodStart.getTime() + FEED_PERIOD_MS);
+          const [hours] = await tx.$queryRaw<Array<{ hours: number }>>`
+            SELECT count(DISTINCT "hourStart")::int AS hours FROM "DeviceHour"
+            WHERE "device" = ANY(${listing.deviceAddresses}) AND "messageCount" > 0
+              AND "hourStart" >= ${periodStart} AND "hourStart" < ${periodEnd}`;
+          const units = (hours?.hours ?? 0) >= minOnlineHours ? 1n : 0n;
+          await tx.marketAttestation.create({ data: { chainId, orderId: order.orderId, periodStart, units } });
+        }
+
+        const ledger = await tx.marketAttestation.aggregate({ where: { chainId, orderId: order.orderId }, _sum: { units: true } });
+        const owed = ledger._sum.units ?? 0n;
+        const onchain = await publicClient.readContract({ address: marketplace, abi: marketplaceAbi, functionName: "getOrder", args: [order.orderId] });
+        // The projection may lag the chain: the contract is the authority on what was already attested.
+        if (onchain.status !== 1) continue;
+        const missing = owed - onchain.deliveredUnits;
+        if (missing <= 0n) continue;
+        const { request } = await publicClient.simulateContract({ account, address: marketplace, abi: marketplaceAbi, functionName: "attest", args: [order.orderId, missing] });
+        const hash = await wallet.writeContract(request);
+        const receipt = await publicClient.waitForTransactionReceipt({ hash });
+        if (receipt.status !== "success") throw new Error(`attest(${order.orderId}, ${missing}) reverted in ${hash}`);
+        await tx.marketAttestation.updateMany({ where: { chainId, orderId: order.orderId, txHash: null, units: { gt: 0n } }, data: { txHash: hash } });
+        attested.push({ orderId: order.orderId, units: missing, txHash: hash });
+        log(`market-attestation: order ${order.orderId} +${missing} unit(s) in ${hash}`);
+      }
+      return { kind: "done", attested };
+    },
+    { timeout: 120_000, maxWait: 10_000 },
+  );
+}
+
+/** The worker job: a round every `everyMs` (periods are days; checking every few minutes is plenty). */
+export function createAttestationJob(options: AttestationOptions & { everyMs?: number }): WorkerJob {
+  const { everyMs = 5 * 60_000, ...round } = options;
+  const clock = round.clock ?? Date.now;
+  let lastRunAt = Number.NEGATIVE_INFINITY;
+  return {
+    name: `market-attestation:${round.chainId}`,
+    async run({ db }) {
+      if (clock() - lastRunAt < everyMs) return;
+      lastRunAt = clock();
+      try {
+        await runAttestationRound(db, round);
+      } catch (error) {
+        // Retried next round; periods already judged stay judged, units are recomputed against the chain.
+        (round.log ?? console.log)(`market-attestation failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+  };
+}

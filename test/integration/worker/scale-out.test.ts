@@ -1,0 +1,194 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createPublicClient, http } from "viem";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { HOUR_MS } from "../../../lib/aggregates";
+import { createIngestDeps, ingestBatch } from "../../../lib/ingest/pipeline";
+import { signTelemetry } from "../../../lib/ingest/sign";
+import { createIngestPool } from "../../../lib/ingest/store";
+import { tempDir } from "../chain/helpers";
+import { startIndexerHarness, type IndexerHarness } from "../indexer/harness";
+
+/**
+ * Scale-out: three worker processes (scripts/worker.ts, exactly as deployed)
+ * against one database, SIGKILLed and restarted at random moments, end with
+ * the same chain index (cursor, events, projections) and the same DeviceHour
+ * rows as one undisturbed worker on the same data. Exactly-once rests on the
+ * jobs' database locks (indexer: advisory lock + transactional cursor;
+ * hourly processing: per-hour lock, idempotent upsert), never on memory.
+ */
+
+const DEVICES_WITH_TELEMETRY = 6;
+const KILLS = 6;
+// Reproducible chaos: the seed is printed; FUZZ_SEED replays a run.
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+
+let h: IndexerHarness;
+let deploymentsFile: string;
+const dir = tempDir();
+const hourStart = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 2 * HOUR_MS;
+
+function random(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+interface Worker {
+  child: ChildProcess;
+  /** Resolves once the process runs its loop (tsx start-up takes seconds here); a kill before that would prove nothing. */
+  started: Promise<void>;
+}
+
+function startWorker(logs: string[]): Worker {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
+    cwd: process.cwd(),
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: h.databaseUrl,
+      RPC_URL: h.rpcUrl,
+      CHAIN_ID: String(h.deployment.chainId),
+      DEPLOYMENTS_FILE: deploymentsFile,
+      WORKER_TICK_MS: "100",
+      INDEXER_CONFIRMATIONS: "0",
+      // Small batches: many commits for a kill to land between (or inside).
+      INDEXER_BATCH_BLOCKS: "2",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const started = new Promise<void>((resolve) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      logs.push(chunk.toString());
+      if (/worker \S+ started/.test(chunk.toString())) resolve();
+    });
+    child.once("exit", () => resolve());
+  });
+  child.stderr?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
+  return { child, started };
+}
+
+function stop({ child }: Worker, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill(signal);
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const VOLATILE = new Set(["id", "projectId", "cursorId", "createdAt", "updatedAt", "computedAt"]);
+const stable = <T extends object>(rows: T[]) =>
+  rows.map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([key]) => !VOLATILE.has(key))), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+
+async function snapshot() {
+  const cursor = await h.db.indexerCursor.findFirstOrThrow();
+  return {
+    cursor: { blockNumber: cursor.blockNumber.toString(), blockHash: cursor.blockHash },
+    events: stable(await h.db.chainEvent.findMany({ orderBy: [{ blockNumber: "asc" }, { logIndex: "asc" }] })),
+    projects: stable(await h.db.project.findMany({ orderBy: { onchainId: "asc" } })),
+    devices: stable(await h.db.device.findMany({ orderBy: { address: "asc" }, include: { project: { select: { onchainId: true } } } })),
+    hours: stable(await h.db.deviceHour.findMany({ orderBy: [{ device: "asc" }, { hourStart: "asc" }] })),
+  };
+}
+
+/** Forgets every projection the workers build; the chain and the raw telemetry stay. */
+async function resetProjections(): Promise<void> {
+  await h.db.deviceHour.deleteMany();
+  await h.db.device.deleteMany();
+  await h.db.project.deleteMany();
+  await h.db.indexerCursor.deleteMany();
+}
+
+async function caughtUp(): Promise<boolean> {
+  const head = await createPublicClient({ transport: http(h.rpcUrl) }).getBlockNumber();
+  const cursor = await h.db.indexerCursor.findFirst();
+  return cursor !== null && cursor.blockNumber >= head && (await h.db.deviceHour.count()) >= DEVICES_WITH_TELEMETRY;
+}
+
+/** A generous limit: on a loaded 2-core machine each tsx worker takes many seconds to start. */
+async function untilCaughtUp(logs: string[]): Promise<void> {
+  for (let i = 0; i < 1600 && !(await caughtUp()); i++) await sleep(250);
+  if (!(await caughtUp())) throw new Error(`workers did not catch up within the time limit; their output:\n${logs.join("").slice(-4000)}`);
+}
+
+beforeAll(async () => {
+  h = await startIndexerHarness(inject("databaseUrl"));
+  deploymentsFile = join(dir.path, "deployments.json");
+  writeFileSync(deploymentsFile, JSON.stringify({ [String(h.deployment.chainId)]: h.deployment }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+  const alice = await h.fundedAccount();
+  const projectId = await h.chain.createProject("Scale-out");
+  const telemetryDevices = [];
+  for (let batch = 0; batch < 4; batch++) {
+    const { devices } = await h.chain.registerDevices(projectId, 10);
+    await h.chain.claim(devices[0]!, alice.address);
+    telemetryDevices.push(...devices.slice(1, 1 + DEVICES_WITH_TELEMETRY / 2));
+  }
+  await h.chain.createProject("Scale-out B");
+
+  // Telemetry needs the devices indexed; the index is reset before each run below.
+  await h.indexer().catchUp(h.db);
+  const pool = createIngestPool(h.databaseUrl);
+  try {
+    const deps = createIngestDeps(pool);
+    for (const device of telemetryDevices.slice(0, DEVICES_WITH_TELEMETRY)) {
+      const messages = [];
+      for (let i = 0; i < 30; i++) {
+        messages.push(await signTelemetry(device.key, { device: device.address.toLowerCase() as `0x${string}`, sequence: BigInt(i + 1), timestamp: hourStart + i * 60_000, temperatureCentiC: 2000 + i }));
+      }
+      const results = await ingestBatch(deps, { messages: messages.map((value) => ({ ok: true as const, value })), transport: "http" });
+      expect(results.every((r) => r.status === "accepted"), JSON.stringify(results.find((r) => r.status !== "accepted"))).toBe(true);
+    }
+  } finally {
+    await pool.end();
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await h?.stop();
+  dir.remove();
+});
+
+describe("N workers", () => {
+  it("three workers killed at random moments produce what one undisturbed worker produces", async () => {
+    const rand = random(SEED);
+    console.log(`scale-out chaos seed ${SEED}`);
+    const logs: string[] = [];
+
+    await resetProjections();
+    const workers = [startWorker(logs), startWorker(logs), startWorker(logs)];
+    try {
+      let killedMidCatchUp = 0;
+      for (let kill = 0; kill < KILLS; kill++) {
+        const victim = Math.floor(rand() * workers.length);
+        await workers[victim]!.started;
+        await sleep(rand() * 1500);
+        if (!(await caughtUp())) killedMidCatchUp += 1;
+        await stop(workers[victim]!, "SIGKILL");
+        workers[victim] = startWorker(logs);
+      }
+      console.log(`${KILLS} SIGKILLs, ${killedMidCatchUp} while the index or the hours were incomplete`);
+      await untilCaughtUp(logs);
+    } finally {
+      await Promise.all(workers.map((w) => stop(w, "SIGTERM")));
+    }
+    const chaotic = await snapshot();
+
+    await resetProjections();
+    const single = startWorker(logs);
+    try {
+      await untilCaughtUp(logs);
+    } finally {
+      await stop(single, "SIGTERM");
+    }
+    const calm = await snapshot();
+
+    expect(calm.events.length).toBeGreaterThan(40);
+    expect(calm.hours).toHaveLength(DEVICES_WITH_TELEMETRY);
+    expect(chaotic).toEqual(calm);
+  }, 900_000);
+});
