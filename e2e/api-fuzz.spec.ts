@@ -23,11 +23,6 @@ const FUZZ_ACCOUNT = 8;
 const routes = discoverApiRoutes();
 const allow503 = (route: ApiRoute) => route.template === "/api/health";
 
-/** Ids PostgreSQL's `integer` cannot hold although `Number()` reads them as positive integers (decimal or "0x…" hex). */
-const overflowsInt4 = (value: string) => {
-  const id = Number(value);
-  return Number.isSafeInteger(id) && id > 2_147_483_647;
-};
 
 /**
  * Known route defects, each pinned by an expected-failure test below so a fix
@@ -35,16 +30,7 @@ const overflowsInt4 = (value: string) => {
  * here). The random fuzz keeps away from exactly these inputs, so it stays a
  * guard against new defects instead of failing on a known one at random.
  */
-const KNOWN_BUGS: Array<{ template: string; param: string; input: (value: string) => boolean; example: string; why: string }> = [
-  {
-    // BUG: z.coerce.number().int().positive() without .max(): "0xB2aFFD9D0" or "99999999999" reaches Prisma and PostgreSQL answers "out of range for type integer" → 500.
-    template: "/api/projects/[id]/reward-policies",
-    param: "id",
-    input: overflowsInt4,
-    example: "/api/projects/0xB2aFFD9D0/reward-policies",
-    why: "a project id beyond int4 (hex or decimal) gives 500 instead of 400/404",
-  },
-];
+const KNOWN_BUGS: Array<{ template: string; param: string; input: (value: string) => boolean; example: string; why: string }> = [];
 
 function paramArbitrary(route: ApiRoute, name: string): fc.Arbitrary<string> {
   const known = KNOWN_BUGS.filter((bug) => bug.template === route.template && bug.param === name);
