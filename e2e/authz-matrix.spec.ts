@@ -35,7 +35,15 @@ interface Fixture {
   /** Registered demo device nobody is pairing. */
   idleDevice: Address;
   unknownDevice: Address;
+  /** The demo project's database id (the one admin routes and reward policies take). */
+  demoProjectId: number;
 }
+
+// Ids that name nothing: routes must answer "not found" (or refuse first), never 5xx.
+const UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000";
+const UNKNOWN_NUMBER = "999999";
+// A real H3 res-7 cell (Berlin) no device reports from.
+const EMPTY_CELL = "871f1d489ffffff";
 
 interface Row {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -49,6 +57,9 @@ interface Row {
 
 const everyone = (status: number): Record<Role, number> => ({ anonymous: status, owner: status, otherOwner: status, otherProjectAdmin: status, admin: status });
 const signedIn = (status: number): Record<Role, number> => ({ ...everyone(status), anonymous: 401 });
+/** Demo-project admin routes: only its admin (account 0) gets past the guard; signed-in non-members get 403. */
+const demoAdmin = (status: number): Record<Role, number> => ({ ...signedIn(403), admin: status });
+const admin = (f: Fixture, rest = "") => `/api/admin/projects/${f.demoProjectId}${rest}`;
 
 // One line per route and method. Rows run in order; logout ends each session, so it is last.
 const MATRIX: Row[] = [
@@ -71,6 +82,59 @@ const MATRIX: Row[] = [
     expect: everyone(400),
   },
   { method: "POST", route: "/api/v1/telemetry", path: () => "/api/v1/telemetry", body: () => ({ messages: [] }), expect: everyone(400) },
+  { method: "GET", route: "/api/devices/[address]/series", path: (f) => `/api/devices/${f.ownerDevice}/series`, expect: everyone(200) },
+  { method: "GET", route: "/api/devices/[address]/track", path: (f) => `/api/devices/${f.ownerDevice}/track`, expect: everyone(200) },
+  // Project admin: the wallet's own projects for anyone signed in; the demo project's routes for its admin only.
+  { method: "GET", route: "/api/admin/projects", path: () => "/api/admin/projects", expect: signedIn(200) },
+  { method: "GET", route: "/api/admin/projects/[id]", path: (f) => admin(f), expect: demoAdmin(200) },
+  { method: "GET", route: "/api/admin/projects/[id]/devices", path: (f) => admin(f, "/devices"), expect: demoAdmin(200) },
+  { method: "GET", route: "/api/admin/projects/[id]/devices/export", path: (f) => admin(f, "/devices/export"), expect: demoAdmin(200) },
+  { method: "POST", route: "/api/admin/projects/[id]/devices/lookup", path: (f) => admin(f, "/devices/lookup"), body: () => ({}), expect: demoAdmin(400) },
+  { method: "PUT", route: "/api/admin/projects/[id]/devices/metadata", path: (f) => admin(f, "/devices/metadata"), body: () => ({}), expect: demoAdmin(400) },
+  { method: "GET", route: "/api/admin/projects/[id]/health", path: (f) => admin(f, "/health"), expect: demoAdmin(200) },
+  { method: "GET", route: "/api/admin/projects/[id]/audit", path: (f) => admin(f, "/audit"), expect: demoAdmin(200) },
+  { method: "POST", route: "/api/admin/projects/[id]/audit", path: (f) => admin(f, "/audit"), body: () => ({}), expect: demoAdmin(400) },
+  { method: "GET", route: "/api/admin/projects/[id]/alerts", path: (f) => admin(f, "/alerts"), expect: demoAdmin(200) },
+  { method: "GET", route: "/api/admin/projects/[id]/alerts/settings", path: (f) => admin(f, "/alerts/settings"), expect: demoAdmin(200) },
+  { method: "PUT", route: "/api/admin/projects/[id]/alerts/settings", path: (f) => admin(f, "/alerts/settings"), body: () => ({}), expect: demoAdmin(400) },
+  { method: "POST", route: "/api/admin/projects/[id]/alerts/[alertId]", path: (f) => admin(f, `/alerts/${UNKNOWN_NUMBER}`), expect: demoAdmin(404) },
+  // Map: public reads (private fields depend on the session, not the status); "mine" needs a session.
+  { method: "GET", route: "/api/map/style", path: () => "/api/map/style", expect: everyone(200) },
+  { method: "GET", route: "/api/map/viewport", path: () => "/api/map/viewport?west=-10&south=-10&east=10&north=10&zoom=3", expect: everyone(200) },
+  { method: "GET", route: "/api/map/detail", path: () => `/api/map/detail?cell=${EMPTY_CELL}`, expect: everyone(200) },
+  { method: "GET", route: "/api/map/demand", path: () => "/api/map/demand", expect: everyone(200) },
+  // An event stream that runs for minutes when the box is valid: without one it must refuse at once, for everyone.
+  { method: "GET", route: "/api/map/live", path: () => "/api/map/live", expect: everyone(400) },
+  { method: "GET", route: "/api/map/mine", path: () => "/api/map/mine", expect: signedIn(200) },
+  // Marketplace: public browsing; writes by signed-in wallets, validated after the session check.
+  { method: "GET", route: "/api/market/listings", path: () => "/api/market/listings", expect: everyone(200) },
+  { method: "POST", route: "/api/market/listings", path: () => "/api/market/listings", body: () => ({}), expect: signedIn(400) },
+  { method: "GET", route: "/api/market/listings/[id]", path: () => `/api/market/listings/${UNKNOWN_UUID}`, expect: everyone(404) },
+  { method: "PATCH", route: "/api/market/listings/[id]", path: () => `/api/market/listings/${UNKNOWN_UUID}`, body: () => ({}), expect: signedIn(400) },
+  { method: "GET", route: "/api/market/requests", path: () => "/api/market/requests", expect: everyone(200) },
+  { method: "POST", route: "/api/market/requests", path: () => "/api/market/requests", body: () => ({}), expect: signedIn(400) },
+  { method: "GET", route: "/api/market/requests/[id]/offers", path: () => `/api/market/requests/${UNKNOWN_UUID}/offers`, expect: everyone(404) },
+  { method: "GET", route: "/api/market/matches", path: () => "/api/market/matches", expect: signedIn(200) },
+  { method: "GET", route: "/api/market/keys", path: () => "/api/market/keys", expect: signedIn(200) },
+  // Someone else's key or order looks exactly like a missing one.
+  { method: "DELETE", route: "/api/market/keys/[id]", path: () => `/api/market/keys/${UNKNOWN_UUID}`, expect: signedIn(404) },
+  { method: "POST", route: "/api/market/orders/[orderId]/keys", path: () => `/api/market/orders/${UNKNOWN_NUMBER}/keys`, expect: signedIn(404) },
+  // Local demo chain: 1,000 dUSD to the signed-in wallet (3 per account, then rate-limited).
+  { method: "POST", route: "/api/market/faucet", path: () => "/api/market/faucet", expect: signedIn(201) },
+  // Feed delivery: authenticated by the order's API key only; a session is not a key.
+  { method: "GET", route: "/api/v1/feeds/[orderId]/readings", path: () => `/api/v1/feeds/${UNKNOWN_NUMBER}/readings`, expect: everyone(401) },
+  { method: "GET", route: "/api/v1/feeds/[orderId]/export", path: () => `/api/v1/feeds/${UNKNOWN_NUMBER}/export`, expect: everyone(401) },
+  { method: "GET", route: "/api/v1/feeds/[orderId]/stream", path: () => `/api/v1/feeds/${UNKNOWN_NUMBER}/stream`, expect: everyone(401) },
+  { method: "GET", route: "/api/v1/openapi.json", path: () => "/api/v1/openapi.json", expect: everyone(200) },
+  // Rewards: public proofs and policies; earnings and claims are the signed-in owner's own.
+  { method: "GET", route: "/api/projects/[id]/reward-policies", path: (f) => `/api/projects/${f.demoProjectId}/reward-policies`, expect: everyone(200) },
+  { method: "GET", route: "/api/rewards/epochs", path: () => "/api/rewards/epochs", expect: everyone(200) },
+  { method: "GET", route: "/api/rewards/epochs/[id]", path: () => `/api/rewards/epochs/${UNKNOWN_NUMBER}`, expect: everyone(404) },
+  { method: "GET", route: "/api/rewards/epochs/[id]/inputs", path: () => `/api/rewards/epochs/${UNKNOWN_NUMBER}/inputs`, expect: everyone(404) },
+  { method: "GET", route: "/api/rewards/epochs/[id]/devices/[address]", path: (f) => `/api/rewards/epochs/${UNKNOWN_NUMBER}/devices/${f.ownerDevice}`, expect: everyone(404) },
+  { method: "GET", route: "/api/rewards/earnings", path: () => "/api/rewards/earnings", expect: signedIn(200) },
+  { method: "GET", route: "/api/rewards/earnings/csv", path: () => "/api/rewards/earnings/csv", expect: signedIn(200) },
+  { method: "GET", route: "/api/rewards/claims", path: () => "/api/rewards/claims", expect: signedIn(200) },
   { method: "POST", route: "/api/auth/logout", path: () => "/api/auth/logout", expect: everyone(204) },
 ];
 
@@ -114,7 +178,12 @@ test.beforeAll(async ({ baseURL }) => {
   // The other owner has a resource of its own, so "not found" for them is not "they have nothing".
   const other = await clients.otherOwner.post("/api/devices/pairings", { data: { device: privateKeyToAccount(demoDeviceKey(4)).address } });
   expect(other.status(), await other.text()).toBe(201);
+  const projects = await clients.admin.get("/api/admin/projects");
+  expect(projects.status(), await projects.text()).toBe(200);
+  const demo = ((await projects.json()) as { projects: Array<{ id: number; slug: string }> }).projects.find((project) => project.slug === "demo");
+  if (!demo) throw new Error("account 0 administers no project with the demo slug");
   fixture = {
+    demoProjectId: demo.id,
     ownerPairingId: ((await pairing.json()) as { id: string }).id,
     ownerDevice,
     idleDevice: privateKeyToAccount(demoDeviceKey(2)).address,

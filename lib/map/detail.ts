@@ -45,7 +45,7 @@ const SPARKLINE_HOURS = 24;
 export async function deviceDetail(db: PrismaClient, address: string, metric: MetricKey, viewer: string | null, now = new Date()): Promise<DeviceDetail> {
   const device = address.toLowerCase();
   const [row] = await db.$queryRaw<MapDeviceRow[]>`${mapDeviceSelect(viewer)} WHERE m.device = ${device}`;
-  if (!row) throw new NotFoundError("device_not_on_map", "This device has not reported a position yet.");
+  if (!row) throw new NotFoundError("This device has not reported a position yet.", "device_not_on_map");
   const since = new Date(now.getTime() - SPARKLINE_HOURS * 3_600_000).toISOString();
   const series = await db.$queryRaw<Array<{ hour: Date; value: number | null }>>`
     SELECT h."hourStart" AS hour, ${hourlyValue(metric)} AS value FROM "DeviceHour" h
@@ -64,7 +64,7 @@ export async function cellDetail(
   viewer: string | null,
   now = new Date(),
 ): Promise<CellDetail> {
-  if (!isValidCell(cell) || !CELL_COLUMNS[getResolution(cell)]) throw new NotFoundError("cell_not_found", "No such map cell.");
+  if (!isValidCell(cell) || !CELL_COLUMNS[getResolution(cell)]) throw new NotFoundError("No such map cell.", "cell_not_found");
   const resolution = getResolution(cell);
   const column = Prisma.raw(`m."${CELL_COLUMNS[resolution]}"`);
   const since = new Date(now.getTime() - WINDOWS[options.window]).toISOString();
