@@ -6,7 +6,7 @@ import { parseEventLogs, zeroAddress, type Address } from "viem";
 import { projectRegistryAbi } from "@/lib/chain/abi.generated";
 import { parseDeviceAddress } from "@/lib/devices/claim-label";
 import { TransactionSteps } from "@/components/devices/transaction-steps";
-import { useChainTransaction } from "./use-chain-transaction";
+import { useChainTransaction } from "@/components/use-chain-transaction";
 
 interface FormErrors {
   name?: string;

@@ -10,7 +10,7 @@ import { FLEET_STATUSES, fleetQueryString, parseFleetQuery, type FleetPage, type
 import { shortAddress } from "@/lib/devices/format";
 import { apiFetch } from "@/components/api-client";
 import { TransactionSteps } from "@/components/devices/transaction-steps";
-import { useChainTransaction } from "./use-chain-transaction";
+import { useChainTransaction } from "@/components/use-chain-transaction";
 
 const ROW_HEIGHT = 36;
 const VIEWPORT_HEIGHT = 540;

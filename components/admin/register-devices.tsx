@@ -11,7 +11,7 @@ import { apiFetch, postJson } from "@/components/api-client";
 import { TransactionSteps } from "@/components/devices/transaction-steps";
 import { usePublicConfig } from "@/components/public-config-context";
 import { downloadBlob } from "./download";
-import { useChainTransaction } from "./use-chain-transaction";
+import { useChainTransaction } from "@/components/use-chain-transaction";
 
 /** Devices per registerDevices transaction: ~50k gas each keeps a batch far below a block's gas limit. */
 const BATCH_SIZE = 100;

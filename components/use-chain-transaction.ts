@@ -1,23 +1,33 @@
 "use client";
 
 import { useCallback, useState } from "react";
-import type { Abi, Hex, TransactionReceipt } from "viem";
+import type { Abi, Address, Hex, TransactionReceipt } from "viem";
 import { useAccount, usePublicClient, useWriteContract } from "wagmi";
-import { explainFailure, failure } from "@/lib/devices/claim-errors";
+import { explainFailure, failure, type ExplainedFailure } from "@/lib/devices/claim-errors";
 import { usePublicConfig } from "@/components/public-config-context";
-import type { TransactionState } from "@/components/devices/use-registry-transaction";
 
-export interface ContractCall {
+/** checking → sign (wallet prompt open) → pending (sent, waiting for a block) → confirmed; or failed at any step. */
+export type TransactionState =
+  | { step: "idle" }
+  | { step: "checking" }
+  | { step: "sign" }
+  | { step: "pending"; hash: Hex }
+  | { step: "confirmed"; hash: Hex }
+  | { step: "failed"; failure: ExplainedFailure; hash?: Hex };
+
+type PublicContracts = NonNullable<ReturnType<typeof usePublicConfig>["contracts"]>;
+
+/** A contract call: to one of the app's contracts by name, or to any address (e.g. a token to approve). */
+export type ContractCall = {
   abi: Abi;
-  contract: "ProjectRegistry" | "DeviceRegistry";
   functionName: string;
   args: readonly unknown[];
-}
+} & ({ contract: keyof PublicContracts } | { address: Address });
 
 /**
- * Sends one admin transaction (ProjectRegistry or DeviceRegistry) from the
- * connected wallet, simulated first so a revert is explained before the wallet
- * opens. Resolves with the receipt, or null after a failure shown in `state`.
+ * Sends one transaction from the connected wallet, simulated first so a revert
+ * is explained before the wallet opens. Resolves with the receipt, or null
+ * after a failure shown in `state`. Every wallet transaction in the UI goes through here.
  */
 export function useChainTransaction() {
   const { chainId: appChainId, contracts } = usePublicConfig();
@@ -28,7 +38,7 @@ export function useChainTransaction() {
 
   const send = useCallback(
     async (call: ContractCall): Promise<TransactionReceipt | null> => {
-      const target = contracts?.[call.contract];
+      const target = "address" in call ? call.address : contracts?.[call.contract];
       if (!target || !publicClient || !address) {
         setState({ step: "failed", failure: { ...failure("unknown"), message: "Connect your wallet first; the app also needs the chain's contracts configured." } });
         return null;
