@@ -19,6 +19,8 @@ if (!process.env.E2E_DATA_DIR) {
 }
 // Read by the wallet fixture (e2e/fixtures.ts): the chain the test wallet signs for.
 process.env.E2E_ANVIL_RPC_URL ??= `http://127.0.0.1:${ANVIL_PORT}`;
+// The worker's reward epoch length, also read by the rewards journey's driver (e2e/rewards.spec.ts) so both agree.
+process.env.E2E_REWARD_EPOCH_SECONDS ??= "300";
 
 const isCI = !!process.env.CI;
 
@@ -68,6 +70,7 @@ export default defineConfig({
       // The journeys make their own data; 50 simulated devices would only load the 2-core machine.
       SIMULATOR: "off",
       APP_URL,
+      REWARD_EPOCH_SECONDS: process.env.E2E_REWARD_EPOCH_SECONDS,
     },
   },
 });

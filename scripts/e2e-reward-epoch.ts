@@ -1,24 +1,45 @@
 /**
  * Drives one reward epoch end to end for e2e/rewards.spec.ts, against a running stack (`npm start`): a project paying
  * in RewardToken, one device claimed to OWNER, three minutes of signed telemetry sent to the app, a policy, a funded
- * pool, then compute → prove → submit → finalize on-chain. Prints {"epochId", "amount"} as JSON.
+ * pool, then compute → prove → submit → finalize on-chain. Prints {"epochId", "amount"} as JSON on its last line;
+ * progress goes to stderr.
+ *
+ * The stack's worker runs the reward epoch job too, for every project with a policy (this one included), so the
+ * driver follows the job's rules instead of racing it:
+ * - its project has its own admin (PROJECT_ADMIN_PRIVATE_KEY), so its transactions never share a nonce with the
+ *   worker's deployer key; the deployer only mints the pool's tokens, and is made an operator of the project so the
+ *   worker may submit the project's later epochs;
+ * - epochs have the worker's length (REWARD_EPOCH_SECONDS); the driver's epoch is the last one closed before the
+ *   policy was published, while the job's first is the one after it, so they never compute the same or an earlier one;
+ * - proving and submitting happen under the job's row lease: whoever holds it advances the epoch, the other waits.
  *
  * Run with `tsx --conditions=react-server` (lib/rewards is server-only). Env: DATABASE_URL, RPC_URL,
- * DEPLOYMENTS_FILE, APP_URL, OWNER, RUN_SEED (makes the device key unique per run).
+ * DEPLOYMENTS_FILE, APP_URL, OWNER, RUN_SEED (makes the device key unique per run), PROJECT_ADMIN_PRIVATE_KEY,
+ * REWARD_EPOCH_SECONDS.
  */
 import { createPublicClient, createWalletClient, getAddress, http, keccak256, stringToBytes, stringToHex, zeroAddress, type Address, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { demoTokenAbi, deviceRegistryAbi, projectRegistryAbi, rewardDistributorAbi } from "../lib/chain/abi.generated";
 import { LOCAL_DEV_PRIVATE_KEY } from "../lib/chain/deploy";
 import { readDeployment } from "../lib/chain/deployments";
 import { createDbClient } from "../lib/db/create-client";
+import type { PrismaClient } from "../lib/db/generated/client";
 import { claimTypedData } from "../lib/devices/claim-typed-data";
 import { toWireJson } from "../lib/ingest/message";
 import { signTelemetry } from "../lib/ingest/sign";
-import { computeEpoch, epochWindow, proveEpoch, submitEpoch } from "../lib/rewards/epoch";
+import { ensurePolicyOnChain, type DistributorClients } from "../lib/proofs/distributor";
+import { computeEpoch, epochWindow, policyParams, proveEpoch, submitEpoch } from "../lib/rewards/epoch";
 import { publishPolicy } from "../lib/rewards/policies";
 
-const EPOCH_SECONDS = 600;
+/** The policy is published at least this long before the next epoch boundary, so the driver computes its epoch first. */
+const BOUNDARY_MARGIN_MS = 60_000;
+const TELEMETRY_MINUTES = 3;
+const POLL_MS = 500;
+
+const startedAt = Date.now();
+function progress(message: string): void {
+  process.stderr.write(`[e2e-reward-epoch +${((Date.now() - startedAt) / 1000).toFixed(1)} s] ${message}\n`);
+}
 
 function required(name: string): string {
   const value = process.env[name];
@@ -26,17 +47,35 @@ function required(name: string): string {
   return value;
 }
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `read` until it returns a value; `what` names the condition in progress and in the timeout error. */
+async function waitFor<T>(what: string, read: () => Promise<T | null | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  progress(`waiting for ${what}`);
+  for (;;) {
+    const value = await read();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await pause(POLL_MS);
+  }
+}
+
 async function main() {
   const owner = getAddress(required("OWNER"));
   const rpcUrl = required("RPC_URL");
   const appUrl = required("APP_URL");
+  const epochSeconds = Number(required("REWARD_EPOCH_SECONDS"));
+  if (!Number.isInteger(epochSeconds) || epochSeconds * 1000 < TELEMETRY_MINUTES * 60_000 + BOUNDARY_MARGIN_MS) throw new Error(`REWARD_EPOCH_SECONDS ${epochSeconds} is too short`);
   const deployment = readDeployment(required("DEPLOYMENTS_FILE"), 31337);
   if (!deployment) throw new Error("no local deployment");
   const db = createDbClient(required("DATABASE_URL"));
-  const admin = privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY);
+  const deployer = privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY);
+  const admin = privateKeyToAccount(required("PROJECT_ADMIN_PRIVATE_KEY") as Hex);
   const publicClient = createPublicClient({ transport: http(rpcUrl) });
-  const walletClient = createWalletClient({ account: admin, transport: http(rpcUrl) });
-  const write = async (request: Parameters<typeof walletClient.writeContract>[0]) => {
+  const clientOf = (account: PrivateKeyAccount) => createWalletClient({ account, transport: http(rpcUrl) });
+  const adminClient = clientOf(admin);
+  const write = async (walletClient: ReturnType<typeof clientOf>, request: Parameters<ReturnType<typeof clientOf>["writeContract"]>[0]) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) });
     if (receipt.status !== "success") throw new Error(`reverted: ${receipt.transactionHash}`);
   };
@@ -50,39 +89,60 @@ async function main() {
       functionName: "createProject",
       args: ["E2E Rewards", "", deployment.contracts.RewardToken],
     });
-    await write(request);
-    await write({ chain: null, address: deployment.contracts.DeviceRegistry, abi: deviceRegistryAbi, functionName: "registerDevices", args: [onchainProjectId, [{ device, model: stringToHex("AQ", { size: 32 }), claimKey: zeroAddress as Address }]] });
+    await write(adminClient, request);
+    // The worker's reward job submits with the deployer key: as an operator it may advance this project's epochs too.
+    await write(adminClient, { chain: null, address: deployment.contracts.ProjectRegistry, abi: projectRegistryAbi, functionName: "addOperator", args: [onchainProjectId, deployer.address] });
+    await write(adminClient, { chain: null, address: deployment.contracts.DeviceRegistry, abi: deviceRegistryAbi, functionName: "registerDevices", args: [onchainProjectId, [{ device, model: stringToHex("AQ", { size: 32 }), claimKey: zeroAddress as Address }]] });
     const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
     const signature = await privateKeyToAccount(deviceKey).signTypedData(claimTypedData({ chainId: 31337, registry: deployment.contracts.DeviceRegistry, owner, device, nonce: 0n, deadline }));
-    await write({ chain: null, address: deployment.contracts.DeviceRegistry, abi: deviceRegistryAbi, functionName: "claim", args: [device, owner, deadline, signature] });
+    await write(adminClient, { chain: null, address: deployment.contracts.DeviceRegistry, abi: deviceRegistryAbi, functionName: "claim", args: [device, owner, deadline, signature] });
+    progress(`project ${onchainProjectId} created, device ${device} registered and claimed to ${owner}`);
 
-    // The worker's indexer projects the project and the claimed device; the epoch reads those rows.
-    let row = null;
-    for (let i = 0; i < 240 && !row; i++) {
-      row = await db.device.findFirst({ where: { address: device.toLowerCase(), ownerAddress: { equals: owner, mode: "insensitive" } }, include: { project: true } });
-      if (!row) await new Promise((r) => setTimeout(r, 500));
+    // Funding: the deployer owns RewardToken and is the only one who mints; everything else is the project admin's.
+    const fundAmount = 10n ** 21n;
+    await write(clientOf(deployer), { chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "mint", args: [admin.address, fundAmount] });
+    await write(adminClient, { chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "approve", args: [deployment.contracts.RewardDistributor, fundAmount] });
+    await write(adminClient, { chain: null, address: deployment.contracts.RewardDistributor, abi: rewardDistributorAbi, functionName: "fund", args: [onchainProjectId, fundAmount] });
+    progress("pool funded");
+
+    // The worker's indexer projects the project and the claimed device; the epoch reads those rows. The worker runs
+    // its jobs one after another, so this waits for whatever it is proving for the demo project.
+    const row = await waitFor(
+      "the indexer to project the claimed device",
+      () => db.device.findFirst({ where: { address: device.toLowerCase(), ownerAddress: { equals: owner, mode: "insensitive" } }, include: { project: true } }),
+      240_000,
+    );
+    progress(`indexed as project row ${row.projectId}`);
+
+    // Publish at least BOUNDARY_MARGIN_MS before an epoch boundary: the job's first epoch for this project is the one
+    // containing the policy's creation, and it must not close before the driver has computed the one before it.
+    const epochMs = epochSeconds * 1000;
+    if (epochMs - (Date.now() % epochMs) < BOUNDARY_MARGIN_MS) {
+      const boundary = Math.ceil(Date.now() / epochMs) * epochMs;
+      await waitFor("the next epoch boundary (too close to publish the policy)", async () => (Date.now() >= boundary ? true : null), 2 * BOUNDARY_MARGIN_MS);
     }
-    if (!row) throw new Error("the indexer did not project the claimed device within 120 s");
-
-    const epoch = Math.floor(Date.now() / 1000 / EPOCH_SECONDS) - 1;
-    const { windowStart } = epochWindow(epoch, EPOCH_SECONDS);
+    const epoch = Math.floor(Date.now() / epochMs);
+    const { windowStart } = epochWindow(epoch, epochSeconds);
     const messages = [];
-    for (let minute = 0; minute < 3; minute++) {
+    for (let minute = 0; minute < TELEMETRY_MINUTES; minute++) {
       messages.push(toWireJson(await signTelemetry(deviceKey as Hex, { device: device.toLowerCase() as Hex, sequence: BigInt(minute + 1), timestamp: windowStart.getTime() + minute * 60_000 + 5_000, temperatureCentiC: 2150 })));
     }
     const response = await fetch(`${appUrl}/api/v1/telemetry`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ messages }) });
     if (!response.ok) throw new Error(`telemetry: ${response.status} ${await response.text()}`);
+    progress(`telemetry for epoch ${epoch} (${windowStart.toISOString()}) accepted: ${await response.text()}`);
 
     const policy = await publishPolicy(db, row.projectId, { basePerMinute: "1000000000000000", minQualityMultiplierBps: 5000, coverageBonusBps: 5000, demandBonusBps: 0, epochBudget: "1000000000000000000000" });
-    const fundAmount = 10n ** 21n;
-    await write({ chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "mint", args: [admin.address, fundAmount] });
-    await write({ chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "approve", args: [deployment.contracts.RewardDistributor, fundAmount] });
-    await write({ chain: null, address: deployment.contracts.RewardDistributor, abi: rewardDistributorAbi, functionName: "fund", args: [onchainProjectId, fundAmount] });
+    const computed = await computeEpoch(db, row.projectId, epoch, epochSeconds, policy);
+    const epochId = computed ?? (await db.rewardEpoch.findUniqueOrThrow({ where: { projectId_epoch: { projectId: row.projectId, epoch } } })).id;
+    const earlier = await db.rewardEpoch.findFirst({ where: { projectId: row.projectId, id: { lt: epochId } } });
+    if (earlier) throw new Error(`the worker computed epoch ${earlier.epoch} of the project before the driver's epoch ${epoch}`);
+    progress(`epoch ${epoch} computed (id ${epochId}${computed === null ? ", by the worker" : ""})`);
 
-    const epochId = await computeEpoch(db, row.projectId, epoch, EPOCH_SECONDS, policy);
-    if (epochId === null) throw new Error("epoch already computed");
-    await proveEpoch(db, epochId);
-    await submitEpoch(db, epochId, { publicClient, walletClient, address: deployment.contracts.RewardDistributor }, onchainProjectId);
+    const clients: DistributorClients = { publicClient, walletClient: adminClient, address: deployment.contracts.RewardDistributor };
+    await ensurePolicyOnChain(clients, onchainProjectId, BigInt(policy.policyHash), policyParams(policy).epochBudget);
+    progress("policy published on-chain");
+    await advanceUnderLease(db, epochId, clients, onchainProjectId);
+
     const result = await db.rewardDeviceEpoch.findUniqueOrThrow({ where: { epochId_device: { epochId, device: device.toLowerCase() } } });
     process.stdout.write(`${JSON.stringify({ epochId, amount: result.amount.toFixed(0) })}\n`);
   } finally {
@@ -90,7 +150,49 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+/**
+ * Proves and submits the epoch while holding the reward job's row lease (lib/rewards/epoch-job.ts), or waits while the
+ * worker holds it, until the epoch is confirmed.
+ */
+async function advanceUnderLease(db: PrismaClient, epochId: number, clients: DistributorClients, onchainProjectId: bigint): Promise<void> {
+  const leaseOwner = `e2e-reward-epoch-${process.pid}`;
+  let waiting = false;
+  for (;;) {
+    const epoch = await db.rewardEpoch.findUniqueOrThrow({ where: { id: epochId } });
+    if (epoch.status === "confirmed") break;
+    if (epoch.status === "failed") throw new Error(`epoch ${epoch.epoch} failed: ${epoch.error}`);
+    const now = new Date();
+    const taken = await db.rewardEpoch.updateMany({
+      where: { id: epochId, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+      data: { leaseOwner, leaseUntil: new Date(now.getTime() + 10 * 60_000) },
+    });
+    if (taken.count === 0) {
+      if (!waiting) progress(`the worker holds epoch ${epoch.epoch} (${epoch.status}); waiting for it`);
+      waiting = true;
+      await pause(POLL_MS);
+      continue;
+    }
+    waiting = false;
+    try {
+      if (epoch.status === "computed") {
+        progress("proving");
+        await proveEpoch(db, epochId);
+      }
+      progress("submitting and finalizing on-chain");
+      await submitEpoch(db, epochId, clients, onchainProjectId);
+    } finally {
+      await db.rewardEpoch.updateMany({ where: { id: epochId, leaseOwner }, data: { leaseOwner: null, leaseUntil: null } });
+    }
+  }
+  progress("epoch confirmed on-chain");
+}
+
+main().then(
+  // snarkjs keeps its curve's worker threads alive after proving, so the process would never exit on its own (the
+  // spec's execFileSync then times out although the epoch is done): exit explicitly.
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
