@@ -17,12 +17,16 @@ export type TransactionState =
 
 type PublicContracts = NonNullable<ReturnType<typeof usePublicConfig>["contracts"]>;
 
-/** A contract call: to one of the app's contracts by name, or to any address (e.g. a token to approve). */
+/**
+ * A contract call: to one of the app's contracts by name, or to any address
+ * (e.g. a token to approve); a null address means "not configured", like a
+ * missing named contract.
+ */
 export type ContractCall = {
   abi: Abi;
   functionName: string;
   args: readonly unknown[];
-} & ({ contract: keyof PublicContracts } | { address: Address });
+} & ({ contract: keyof PublicContracts } | { address: Address | null });
 
 /**
  * Sends one transaction from the connected wallet, simulated first so a revert

@@ -1,16 +1,13 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useState } from "react";
-import type { Address, Hex } from "viem";
-import { useAccount, usePublicClient, useWriteContract } from "wagmi";
+import { useCallback } from "react";
+import type { Address } from "viem";
 import { rewardDistributorAbi } from "@/lib/chain/abi.generated";
-import { explainFailure, failure } from "@/lib/devices/claim-errors";
 import { formatReward } from "@/lib/rewards/format";
 import type { ClaimArgument } from "@/lib/rewards/earnings";
-import { usePublicConfig } from "@/components/public-config-context";
 import { TransactionSteps } from "@/components/devices/transaction-steps";
-import type { TransactionState } from "@/components/devices/use-registry-transaction";
+import { useChainTransaction } from "@/components/use-chain-transaction";
 
 function toRequest(claim: ClaimArgument) {
   return {
@@ -30,37 +27,12 @@ function toRequest(claim: ClaimArgument) {
  */
 export function ClaimAll({ distributor, claims, claimable }: { distributor: Address | null; claims: ClaimArgument[]; claimable: string }) {
   const router = useRouter();
-  const { chainId: appChainId } = usePublicConfig();
-  const { address, chainId: walletChainId } = useAccount();
-  const publicClient = usePublicClient({ chainId: appChainId });
-  const { writeContractAsync } = useWriteContract();
-  const [state, setState] = useState<TransactionState>({ step: "idle" });
-  const busy = state.step === "checking" || state.step === "sign" || state.step === "pending";
+  const { state, send, busy } = useChainTransaction();
 
   const claimAll = useCallback(async () => {
-    if (!distributor || !publicClient || !address) {
-      setState({ step: "failed", failure: { ...failure("unknown"), message: "Connect your wallet first; the app also needs the chain's contracts configured." } });
-      return;
-    }
-    if (walletChainId !== appChainId) {
-      setState({ step: "failed", failure: failure("wrong_network") });
-      return;
-    }
-    let hash: Hex | undefined;
-    try {
-      setState({ step: "checking" });
-      const { request } = await publicClient.simulateContract({ account: address, address: distributor, abi: rewardDistributorAbi, functionName: "claimMany", args: [claims.map(toRequest)] });
-      setState({ step: "sign" });
-      hash = await writeContractAsync({ ...(request as Parameters<typeof writeContractAsync>[0]), chainId: appChainId });
-      setState({ step: "pending", hash });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success") throw new Error("The transaction was reverted.");
-      setState({ step: "confirmed", hash });
-      router.refresh();
-    } catch (error) {
-      setState({ step: "failed", failure: explainFailure(error), ...(hash ? { hash } : {}) });
-    }
-  }, [address, appChainId, claims, distributor, publicClient, router, walletChainId, writeContractAsync]);
+    const receipt = await send({ address: distributor, abi: rewardDistributorAbi, functionName: "claimMany", args: [claims.map(toRequest)] });
+    if (receipt) router.refresh();
+  }, [claims, distributor, router, send]);
 
   return (
     <div className="claim-all">
