@@ -2,8 +2,9 @@ import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import type { Hex } from "viem";
 
 /**
- * Anvil's default dev keys (mnemonic "test test … junk"), funded with
- * 10 000 ETH on every fresh anvil chain. Public knowledge: never use elsewhere.
+ * Anvil's dev keys (mnemonic "test test … junk", indices 0–19: lib/chain/anvil.ts
+ * starts anvil with ANVIL_DEV_ACCOUNTS), funded with 10 000 ETH on every fresh
+ * anvil chain. Public knowledge: never use elsewhere.
  */
 export const ANVIL_DEV_PRIVATE_KEYS: readonly Hex[] = [
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", // 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
@@ -16,6 +17,16 @@ export const ANVIL_DEV_PRIVATE_KEYS: readonly Hex[] = [
   "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356", // 0x14dC79964da2C08b23698B3D3cc7Ca32193d9955
   "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97", // 0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f
   "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6", // 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720
+  "0xf214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897", // 0xBcd4042DE499D14e55001CcbB24a551F3b954096
+  "0x701b615bbdfb9de65240bc28bd21bbc0d996645a3dd57e7b12bc2bdf6f192c82", // 0x71bE63f3384f5fb98995898A86B02Fb2426c5788
+  "0xa267530f49f8280200edf313ee7af6b827f2a8bce2897751d06a843f644967b1", // 0xFABB0ac9d68B0B445fB7357272Ff202C5651694a
+  "0x47c99abed3324a2707c28affff1267e45918ec8c3f20b8aa892e8b065d2942dd", // 0x1CBd3b2770909D4e10f157cABC84C7264073C9Ec
+  "0xc526ee95bf44d8fc405a158bb884d9d1238d99f0612e9f33d006bb0789009aaa", // 0xdF3e18d64BC6A983f673Ab319CCaE4f1a57C7097
+  "0x8166f546bab6da521a8369cab06c5d2b9e46670292d85c875ee9ec20e84ffb61", // 0xcd3B766CCDd6AE721141F452C550Ca635964ce71
+  "0xea6c44ac03bff858b476bba40716402b03e41b8e97e276d1baec7c37d42484a0", // 0x2546BcD3c84621e976D8185a91A922aE77ECEc30
+  "0x689af8efa8c651a91ad287602527f3af2fe9f6501a7ac4b061667b5a93e037fd", // 0xbDA5747bFD65F08deb54cb465eB87D40e51B197E
+  "0xde9be858da4a475276426320d5e9262ecfc3ba460bfac56360bfa6c4c28b4ee0", // 0xdD2FD4581271e230360230F9337D5c0430Bf44C0
+  "0xdf57089febbacf7ba0bc227dafbffa9fc08a93fdc68e1e42411a14efcf23656e", // 0x8626f6940E2eb28930eFb4CeF49B2d1F2C9C1199
 ];
 
 export function devAccount(index: number): PrivateKeyAccount {

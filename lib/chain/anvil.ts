@@ -4,6 +4,8 @@ import { dirname } from "node:path";
 import { foundryBinary } from "./foundry-bin";
 
 export const ANVIL_CHAIN_ID = 31337;
+/** Dev accounts anvil funds: 0–9 are its defaults; 10–19 give end-to-end specs wallets no other spec uses. */
+export const ANVIL_DEV_ACCOUNTS = 20;
 
 export interface StartAnvilOptions {
   port: number;
@@ -54,7 +56,7 @@ export async function startAnvil(options: StartAnvilOptions): Promise<AnvilHandl
     throw new Error(`Cannot start anvil: something already answers JSON-RPC at ${rpcUrl}`);
   }
 
-  const args = ["--host", host, "--port", String(options.port), "--chain-id", String(ANVIL_CHAIN_ID)];
+  const args = ["--host", host, "--port", String(options.port), "--chain-id", String(ANVIL_CHAIN_ID), "--accounts", String(ANVIL_DEV_ACCOUNTS)];
   if (options.statePath) {
     mkdirSync(dirname(options.statePath), { recursive: true });
     args.push("--state", options.statePath);
