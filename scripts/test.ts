@@ -49,6 +49,15 @@ const stages: Stage[] = [
   { name: "migrations", command: [bin("tsx"), "--conditions=react-server", "scripts/db-migrate.ts", "--check"] },
   { name: "typecheck", command: ["sh", "-c", `${bin("next")} typegen >/dev/null && ${bin("tsc")} --noEmit`] },
   { name: "lint", command: [bin("eslint"), ".", "--max-warnings=0"] },
+  {
+    name: "audit",
+    command: [bin("tsx"), "scripts/audit.ts"],
+    // An unreachable advisory service is reported as skipped, never as passed.
+    count: (output) => {
+      const line = /^audit: (\w+)/m.exec(output)?.[1];
+      return { passed: line === "clean" ? 1 : 0, failed: line === "clean" || line === "unavailable" ? 0 : 1, skipped: line === "unavailable" ? 1 : 0 };
+    },
+  },
   vitestStage("unit"),
   vitestStage("integration"),
   {
