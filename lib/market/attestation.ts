@@ -140,8 +140,9 @@ export async function runAttestationRound(db: PrismaClient, options: Attestation
         const ledger = await tx.marketAttestation.aggregate({ where: { chainId, orderId: order.orderId }, _sum: { units: true } });
         // Measured units beyond what was bought are not owed (a service can over-deliver).
         const owed = minBigint(ledger._sum.units ?? 0n, order.totalUnits);
-        const onchain = await publicClient.readContract({ address: marketplace, abi: marketplaceAbi, functionName: "getOrder", args: [order.orderId] });
-        // The projection may lag the chain: the contract is the authority on what was already attested.
+        // The projection may lag the chain: the contract is the authority on what was already attested. Pending state,
+        // so an attestation a crashed worker sent but that is not mined yet is not sent a second time.
+        const onchain = await publicClient.readContract({ address: marketplace, abi: marketplaceAbi, functionName: "getOrder", args: [order.orderId], blockTag: "pending" });
         if (onchain.status !== 1) continue;
         const missing = owed - onchain.deliveredUnits;
         if (missing <= 0n) continue;

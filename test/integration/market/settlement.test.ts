@@ -1,6 +1,8 @@
-import type { Address } from "viem";
+import { createWalletClient, http, type Address } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { marketplaceAbi } from "@/lib/chain/abi.generated";
 import { LOCAL_DEV_PRIVATE_KEY, MARKETPLACE_GRACE_PERIOD_SECONDS } from "@/lib/chain/deploy";
 import { FEED_PERIOD_MS, runAttestationRound, SERVICE_SETTLE_MS, type AttestationOptions } from "@/lib/market/attestation";
 import { createListing, setListingStatus } from "@/lib/market/listings";
@@ -150,4 +152,26 @@ describe("service orders", () => {
     expect(ledger._sum.units).toBe(40n);
     expect((await market.getOrder(minuteOrder)).deliveredUnits).toBe(40n);
   });
+
+  it("does not attest again while a crashed round's attestation is still pending", async () => {
+    const c = devices[2] as Address;
+    const readings = await listing({ kind: "SERVICE", devices: [c], metrics: ["pm25"], unit: "reading", price: "1000" });
+    const orderId = await market.order(buyer, seller.address, readings.onchainId, serviceOrderTerms(1_000n, 20, 1, await market.nowSeconds()));
+    await harness.indexer().catchUp(harness.db);
+    const createdAt = (await orderRow(orderId)).createdAt.getTime();
+    for (let i = 0; i < 5; i += 1) await storeTelemetry(harness, c, 900 + i, new Date(createdAt + 60_000 + i * 1_000));
+
+    // A worker sent attest(order, 5) and died before it was mined.
+    await harness.rpc("evm_setAutomine", [false]);
+    try {
+      const attester = createWalletClient({ account: privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY), transport: http(harness.rpcUrl), chain: null });
+      await attester.writeContract({ address: harness.deployment.contracts.Marketplace, abi: marketplaceAbi, functionName: "attest", args: [orderId, 5n], gas: 300_000n });
+      const round = await runAttestationRound(harness.db, { ...options, clock: () => createdAt + 2 * 3_600_000 + SERVICE_SETTLE_MS });
+      expect(round.attested).toEqual([]);
+      await harness.rpc("evm_mine");
+    } finally {
+      await harness.rpc("evm_setAutomine", [true]);
+    }
+    expect((await market.getOrder(orderId)).deliveredUnits).toBe(5n);
+  }, 60_000);
 });
