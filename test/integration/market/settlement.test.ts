@@ -164,8 +164,8 @@ describe("service orders", () => {
     // A worker sent attest(order, 5) and died before it was mined.
     await harness.rpc("evm_setAutomine", [false]);
     try {
-      const attester = createWalletClient({ account: privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY), transport: http(harness.rpcUrl), chain: null });
-      await attester.writeContract({ address: harness.deployment.contracts.Marketplace, abi: marketplaceAbi, functionName: "attest", args: [orderId, 5n], gas: 300_000n });
+      const attester = createWalletClient({ account: privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY), transport: http(harness.rpcUrl) });
+      await attester.writeContract({ address: harness.deployment.contracts.Marketplace, abi: marketplaceAbi, functionName: "attest", args: [orderId, 5n], gas: 300_000n, chain: null });
       const round = await runAttestationRound(harness.db, { ...options, clock: () => createdAt + 2 * 3_600_000 + SERVICE_SETTLE_MS });
       expect(round.attested).toEqual([]);
       await harness.rpc("evm_mine");
