@@ -8,6 +8,7 @@ import { formatReward } from "@/lib/rewards/format";
 import { rewardsChain } from "@/lib/rewards/runtime";
 import { ClaimAll } from "@/components/rewards/claim-all";
 import { EarningsChart } from "@/components/rewards/earnings-chart";
+import { MarketIncomeSection } from "@/components/rewards/market-income";
 
 export const metadata: Metadata = { title: "Earnings" };
 export const dynamic = "force-dynamic";
@@ -125,7 +126,7 @@ export default async function EarningsPage() {
           <ClaimAll distributor={loaded.distributor} claims={loaded.claims} claimable={loaded.summary.claimable} />
           <p>
             <a href="/api/rewards/earnings/csv" download data-testid="earnings-csv">
-              Download CSV (every epoch, every device)
+              Download CSV (every epoch, every device, every market payment)
             </a>
           </p>
           <h2>Per day</h2>
@@ -134,6 +135,7 @@ export default async function EarningsPage() {
           <DeviceTable summary={loaded.summary} />
         </>
       )}
+      {"error" in loaded || (loaded.summary.market.perOrder.length === 0 && loaded.summary.market.sales.length === 0) ? null : <MarketIncomeSection income={loaded.summary.market} />}
     </section>
   );
 }

@@ -1,20 +1,30 @@
+import { formatAmount } from "@/lib/market/format";
 import { formatReward } from "@/lib/rewards/format";
 
 const WIDTH = 640;
 const HEIGHT = 180;
 const MAX_DAYS = 30;
 
-/** Earnings per UTC day as an SVG bar chart; the same figures are in a table for screen readers and copying. */
-export function EarningsChart({ perDay }: { perDay: { day: string; amount: string }[] }) {
+const CURRENCIES = {
+  reward: { title: "Earnings per day", format: formatReward, id: "earnings-chart", testId: "earnings-chart" },
+  market: { title: "Market income per day", format: (amount: string | bigint) => formatAmount(amount), id: "market-income-chart", testId: "market-income-chart" },
+} as const;
+
+/**
+ * Earnings per UTC day as an SVG bar chart; the same figures are in a table for screen readers and copying.
+ * `currency` picks rewards (DHR) or market income (dUSD): different tokens, never one chart.
+ */
+export function EarningsChart({ perDay, currency = "reward" }: { perDay: { day: string; amount: string }[]; currency?: keyof typeof CURRENCIES }) {
+  const { title, format: formatReward, id, testId } = CURRENCIES[currency];
   const days = perDay.slice(-MAX_DAYS);
   const max = days.reduce((m, d) => (BigInt(d.amount) > m ? BigInt(d.amount) : m), 0n);
   const slot = WIDTH / Math.max(days.length, 1);
   const barWidth = Math.max(2, slot * 0.7);
   return (
-    <figure className="card earnings-chart" data-testid="earnings-chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + 20}`} role="img" aria-labelledby="earnings-chart-title earnings-chart-desc" width="100%">
-        <title id="earnings-chart-title">Earnings per day</title>
-        <desc id="earnings-chart-desc">
+    <figure className="card earnings-chart" data-testid={testId}>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + 20}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} width="100%">
+        <title id={`${id}-title`}>{title}</title>
+        <desc id={`${id}-desc`}>
           {`Bar chart of the last ${days.length} days, from ${days[0]?.day ?? "—"} to ${days.at(-1)?.day ?? "—"}; highest day ${formatReward(max)}.`}
         </desc>
         {days.map((d, i) => {

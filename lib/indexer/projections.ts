@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma } from "../db/generated/client";
 import { toProjectionEvent, type ProjectionEvent } from "./events";
 import { foldDevice, foldProject, type DeviceProjection, type ProjectProjection } from "./fold";
+import { withdrawListingsOfDepartedDevices } from "../market/ownership";
 import { marketSubjectsOf, rebuildMarketProjections, type MarketSubjects } from "../market/projection";
 
 type Tx = Prisma.TransactionClient;
@@ -51,6 +52,8 @@ export async function rebuildProjections(tx: Tx, cursor: { id: number; chainId: 
   const goneProjects = [...projects].filter(([, project]) => !project).map(([onchainId]) => onchainId);
   if (goneProjects.length > 0) await tx.project.deleteMany({ where: { chainId: cursor.chainId, onchainId: { in: goneProjects } } });
   await rebuildMarketProjections(tx, cursor, subjects.market);
+  // After the owners are rewritten: a sold or transferred device takes its seller's listings off the market.
+  await withdrawListingsOfDepartedDevices(tx, [...subjects.devices]);
 }
 
 async function foldSubjects<Key extends bigint | string, Projection>(

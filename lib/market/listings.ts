@@ -6,6 +6,7 @@ import { lastSeenByDevice } from "../ingest/device-activity";
 import { latestQuality, type LatestQuality } from "../processing/latest-quality";
 import { deviceStatus, type DeviceStatus } from "../quality/status";
 import { onchainListingId } from "./ids";
+import { devicesNotOwnedBy } from "./ownership";
 import { areaFromCells, recentActivity, RECENT_ACTIVITY_MS } from "./area";
 import { DeviceAlreadyListedError, ListingNotFoundError, MixedProjectsError, NoAreaError, NotYourDeviceError } from "./errors";
 import type { BrowseListingsQuery, CreateListingInput } from "./schemas";
@@ -233,8 +234,13 @@ export async function listingDetail(db: PrismaClient, id: string, now = new Date
 
 /** The seller closes (or pauses/reopens) their own listing. */
 export async function setListingStatus(db: PrismaClient, seller: Address, id: string, status: MarketListing["status"]): Promise<ListingView> {
-  const row = await db.marketListing.findUnique({ where: { id }, select: { sellerAddress: true } });
+  const row = await db.marketListing.findUnique({ where: { id }, select: { sellerAddress: true, deviceAddresses: true } });
   // Someone else's listing looks the same as a missing one: no probing which ids exist.
   if (!row || row.sellerAddress.toLowerCase() !== seller.toLowerCase()) throw new ListingNotFoundError();
+  if (status === "ACTIVE") {
+    // A listing the indexer withdrew (a device sold or transferred) reopens only once every device is the seller's again.
+    const [gone] = await devicesNotOwnedBy(db, row.sellerAddress, row.deviceAddresses);
+    if (gone) throw new NotYourDeviceError(getAddress(gone));
+  }
   return viewOf(db, await db.marketListing.update({ where: { id }, data: { status } }));
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { addressSchema } from "../devices/schemas";
+import { SERVICE_UNIT_NAMES } from "./service-units";
 
 /** A metric name as devices report it (e.g. "pm25", "temperature"). */
 export const metricSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9_.-]{1,32}$/, "must be 1–32 of a–z, 0–9, _ . -");
@@ -34,7 +35,8 @@ export const createListingSchema = z.discriminatedUnion("kind", [
     devices: z.array(addressSchema).min(1).max(50),
     metrics: z.array(metricSchema).min(1).max(10),
     cells: cellsSchema.default([]),
-    unit: z.string().trim().toLowerCase().regex(/^[a-z0-9-]{1,32}$/, "must be a short unit name such as kwh or gb"),
+    /** Only units the middleware can measure from verified telemetry, so every order can be attested (service-units.ts). */
+    unit: z.string().trim().toLowerCase().pipe(z.enum(SERVICE_UNIT_NAMES, { error: `must be one of ${SERVICE_UNIT_NAMES.join(", ")}` })),
   }),
   z.object({
     kind: z.literal("DEVICE"),

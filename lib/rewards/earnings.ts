@@ -1,6 +1,7 @@
 import "server-only";
 import { getAddress, type Address } from "viem";
 import type { PrismaClient } from "../db/generated/client";
+import { sellerMarketIncome, type MarketIncome } from "../market/income";
 import { BATCH_SIZE } from "../proofs/tree";
 
 /**
@@ -45,6 +46,8 @@ export interface EarningsSummary {
   perDevice: DeviceEarnings[];
   deviceCount: number;
   epochCount: number;
+  /** What the marketplace paid the owner as a seller, in its payment token (dUSD, not DHR): lib/market/income.ts. */
+  market: MarketIncome;
 }
 
 /** RewardDistributor.claim's argument for one device, JSON-safe (decimal strings). */
@@ -137,7 +140,7 @@ export async function ownerEarnings(db: PrismaClient, owner: Address, options: {
   const devices = await ownedDevices(db, owner);
   const rows = await earningRows(db, devices.map((d) => d.address));
   const latest = latestConfirmed(rows);
-  const claimed = await claimedAmounts(options.claimed, latest);
+  const [claimed, market] = await Promise.all([claimedAmounts(options.claimed, latest), sellerMarketIncome(db, owner, now)]);
 
   const todayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const since = (ms: number) => sum(rows.filter((r) => r.windowStart.getTime() >= ms).map((r) => r.amount));
@@ -187,6 +190,7 @@ export async function ownerEarnings(db: PrismaClient, owner: Address, options: {
     perDevice,
     deviceCount: devices.length,
     epochCount: new Set(rows.map((r) => `${r.projectId}:${r.epoch}`)).size,
+    market,
   };
 }
 
@@ -225,12 +229,17 @@ export async function ownerClaimArguments(db: PrismaClient, owner: Address, read
   return claims.sort((a, b) => a.device.localeCompare(b.device));
 }
 
-const CSV_HEADER = ["epoch", "project_id", "window_start", "device", "status", "amount", "cumulative"];
+const CSV_HEADER = ["epoch", "project_id", "window_start", "device", "status", "amount", "cumulative", "source", "token", "order_id"];
 
-/** Every epoch result of the owner's devices, oldest first, as CSV (amounts in base units). */
+/**
+ * Every epoch result of the owner's devices (source "reward", DHR), then every marketplace payment to the owner as
+ * a seller (source "market", dUSD, net of the fee: an escrow release of order_id, or a device sale), each oldest
+ * first, as CSV (amounts in base units; a market row's window_start is the payment's block time).
+ */
 export async function ownerEarningsCsv(db: PrismaClient, owner: Address): Promise<string> {
   const devices = await ownedDevices(db, owner);
-  const rows = await earningRows(db, devices.map((d) => d.address));
-  const lines = rows.map((r) => [r.epoch, r.projectId, r.windowStart.toISOString(), getAddress(r.device), r.status, r.amount, r.cumulative].join(","));
-  return [CSV_HEADER.join(","), ...lines].join("\r\n") + "\r\n";
+  const [rows, market] = await Promise.all([earningRows(db, devices.map((d) => d.address)), sellerMarketIncome(db, owner)]);
+  const lines = rows.map((r) => [r.epoch, r.projectId, r.windowStart.toISOString(), getAddress(r.device), r.status, r.amount, r.cumulative, "reward", "DHR", ""].join(","));
+  const marketLines = market.entries.map((e) => ["", "", e.at, e.device ?? "", e.kind === "release" ? "released" : "sold", e.amount, "", "market", "dUSD", e.orderId ?? ""].join(","));
+  return [CSV_HEADER.join(","), ...lines, ...marketLines].join("\r\n") + "\r\n";
 }

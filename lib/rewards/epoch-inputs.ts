@@ -32,6 +32,7 @@ interface InputRow {
   online_minutes: number;
   quality: number | null;
   cell: string | null;
+  in_demand: boolean;
 }
 
 /**
@@ -40,7 +41,9 @@ interface InputRow {
  * - qualityScore: the hourly scores of the hours overlapping the window, weighted by their online minutes (floor);
  *   without any, the device's latest hourly score before the window's end; without that, 0;
  * - underserved: no other device of the project was online in the window in the device's latest H3 r7 cell;
- * - inDemand: false until consumers' data requests exist (marketplace);
+ * - inDemand: an open marketplace request (lib/market/requests.ts) that was live during the window (created before
+ *   its end, expiring after its start) covers the device's latest H3 r7 cell and asks for a metric the device reported
+ *   in that latest hour;
  * - active: the registry's active flag.
  */
 export async function readEpochInputs(
@@ -67,13 +70,18 @@ export async function readEpochInputs(
          AND h.device IN (SELECT address FROM devices)
        GROUP BY h.device
     ), latest AS (
-      SELECT DISTINCT ON (h.device) h.device, h."qualityScore" AS quality, h."cellsR7"[1] AS cell
+      SELECT DISTINCT ON (h.device) h.device, h."qualityScore" AS quality, h."cellsR7"[1] AS cell, h.sensors
         FROM "DeviceHour" h
        WHERE h."hourStart" < ${windowEnd} AND h.device IN (SELECT address FROM devices)
        ORDER BY h.device, h."hourStart" DESC
     )
     SELECT d.address AS device, d.active, COALESCE(m.online_minutes, 0) AS online_minutes,
-           COALESCE(h.quality, l.quality) AS quality, l.cell
+           COALESCE(h.quality, l.quality) AS quality, l.cell,
+           EXISTS (
+             SELECT 1 FROM "MarketRequest" r
+              WHERE r.status = 'OPEN' AND r."createdAt" < ${windowEnd} AND r."expiresAt" > ${windowStart}
+                AND l.cell = ANY(r."cellsR7") AND l.sensors -> r.metric IS NOT NULL
+           ) AS in_demand
       FROM devices d
       LEFT JOIN minutes m ON m.address = d.address
       LEFT JOIN hours h ON h.device = d.address
@@ -91,7 +99,7 @@ export async function readEpochInputs(
       onlineMinutes: online,
       qualityScore: Math.max(0, Math.min(100, row?.quality ?? 0)),
       underserved: Boolean(row?.cell) && others === 0,
-      inDemand: false,
+      inDemand: row?.in_demand ?? false,
       active: row?.active ?? false,
     });
   }

@@ -172,10 +172,10 @@ describe("owner earnings and the public proofs view", () => {
 
   it("exports every epoch result of the owner's devices as CSV", async () => {
     const lines = (await ownerEarningsCsv(db, owner.address)).trim().split("\r\n");
-    expect(lines[0]).toBe("epoch,project_id,window_start,device,status,amount,cumulative");
+    expect(lines[0]).toBe("epoch,project_id,window_start,device,status,amount,cumulative,source,token,order_id");
     expect(lines.slice(1).sort()).toEqual(
       devices
-        .map((d, i) => [epoch, projectId, windowStart.toISOString(), getAddress(d.address), "confirmed", amounts[i as 0 | 1], amounts[i as 0 | 1]].join(","))
+        .map((d, i) => [epoch, projectId, windowStart.toISOString(), getAddress(d.address), "confirmed", amounts[i as 0 | 1], amounts[i as 0 | 1], "reward", "DHR", ""].join(","))
         .sort(),
     );
   });
