@@ -1,8 +1,10 @@
 /**
  * Fleet table at scale: one project with --devices devices (default 10,000),
  * each with a last-seen row, metadata and --hours scored hours, then the
- * fleet queries the admin page makes (first page, sorted by quality, filtered,
- * searched, a deep page) and the streamed CSV export. Prints figures only.
+ * fleet queries the admin page makes (first page, sorted by quality or by
+ * earnings, filtered, searched, a deep page) and the streamed CSV export. Two
+ * finalized reward epochs pay every device (the table reads the latest).
+ * Prints figures only.
  *
  *   npx tsx --conditions=react-server scripts/bench-fleet.ts [-- --devices 10000 --hours 24]
  *
@@ -42,12 +44,24 @@ async function main(): Promise<void> {
         SELECT a, date_trunc('hour', now()) - h * interval '1 hour', 60, 60, 0, '{}', '{}', jsonb_build_object('battery', jsonb_build_object('mean', 100 * random())), (100 * random())::int, '[]', now()
         FROM unnest(${batch}::text[]) AS a, generate_series(1, ${hours}) AS h`;
     }
+    // Two finalized epochs paying every device: the table must read the latest one's cumulative amounts.
+    const policy = await db.rewardPolicy.create({ data: { projectId: project.id, version: 1, basePerMinute: "1000", minQualityMultiplierBps: 0, coverageBonusBps: 0, demandBonusBps: 0, epochBudget: "1000000000", policyHash: "1" } });
+    for (const epoch of [1, 2]) {
+      const row = await db.rewardEpoch.create({
+        data: { projectId: project.id, epoch, windowStart: new Date(epoch * 1000), windowEnd: new Date((epoch + 1) * 1000), policyId: policy.id, status: "confirmed", deviceCount, batchCount: Math.ceil(deviceCount / 16), rawTotal: "0", paidTotal: "0", scaled: false, inputs: {} },
+      });
+      await db.$executeRaw`INSERT INTO "RewardDeviceEpoch" ("epochId", device, slot, "onlineMinutes", "qualityScore", underserved, "inDemand", active, "qualityMultiplierBps", "bonusBps", raw, amount, cumulative, "merkleProof")
+        SELECT ${row.id}, a, n - 1, 60, 80, false, false, true, 8000, 10000, (random() * 1e18)::numeric(78,0), (random() * 1e18)::numeric(78,0), (random() * 1e19 * ${epoch})::numeric(78,0), '[]'
+        FROM unnest(${addresses}::text[]) WITH ORDINALITY AS t(a, n)`;
+    }
     await db.$executeRaw`ANALYZE`;
     console.log(`seeded ${deviceCount} devices × ${hours} hours in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
     const cases: Record<string, Record<string, string>> = {
       "first page (100, by address)": {},
       "sorted by quality desc (500)": { sort: "quality", dir: "desc", pageSize: "500" },
+      "sorted by earnings desc (100)": { sort: "earnings", dir: "desc" },
+      "sorted by earnings asc, page 20": { sort: "earnings", page: "20" },
       "sorted by last seen, page 50": { sort: "lastSeen", page: "50" },
       "filter online + firmware 1.1.0": { status: "online", firmware: "1.1.0" },
       "filter battery < 20, claimed": { batteryBelow: "20", claimed: "true" },

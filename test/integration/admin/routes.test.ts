@@ -124,6 +124,10 @@ describe("admin routes × roles", () => {
     expect(JSON.stringify(await (await settings.GET(get("/x"), ctx(projectId))).json())).not.toContain("whsec_");
     const bad = await settings.PUT(send("/x", "PUT", { offlineMinutes: 30, qualityBelow: 50, batteryBelow: 20, webhookUrl: "file:///etc/passwd" }), ctx(projectId));
     expect(bad.status).toBe(400);
+    for (const webhookUrl of ["https://169.254.169.254/latest/meta-data", "https://[fd00:ec2::254]/x", "https://10.0.0.8/hook", "http://hooks.example/depin"]) {
+      const refused = await settings.PUT(send("/x", "PUT", { offlineMinutes: 30, qualityBelow: 50, batteryBelow: 20, webhookUrl }), ctx(projectId));
+      expect(refused.status).toBe(400);
+    }
 
     const { POST } = await import("@/app/api/admin/projects/[id]/alerts/[alertId]/route");
     const otherAlert = await db.adminAlert.create({ data: { projectId: otherProjectId, device: device.toLowerCase(), kind: "offline", message: "x" } });
