@@ -124,7 +124,8 @@ describe("admin routes × roles", () => {
     expect(JSON.stringify(await (await settings.GET(get("/x"), ctx(projectId))).json())).not.toContain("whsec_");
     const bad = await settings.PUT(send("/x", "PUT", { offlineMinutes: 30, qualityBelow: 50, batteryBelow: 20, webhookUrl: "file:///etc/passwd" }), ctx(projectId));
     expect(bad.status).toBe(400);
-    for (const webhookUrl of ["https://169.254.169.254/latest/meta-data", "https://[fd00:ec2::254]/x", "https://10.0.0.8/hook", "http://hooks.example/depin"]) {
+    // The address rules themselves are unit-tested (lib/admin/webhook-url.test.ts); each PUT costs 5 of the rate limit.
+    for (const webhookUrl of ["https://169.254.169.254/latest/meta-data", "http://hooks.example/depin"]) {
       const refused = await settings.PUT(send("/x", "PUT", { offlineMinutes: 30, qualityBelow: 50, batteryBelow: 20, webhookUrl }), ctx(projectId));
       expect(refused.status).toBe(400);
     }
