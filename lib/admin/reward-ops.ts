@@ -7,6 +7,7 @@ import { policyInputSchema, publishPolicy, type PolicyInput } from "@/lib/reward
 import { RewardPolicyError, type RewardPolicyParams } from "@/lib/rewards/policy";
 import { PREVIEW_SORTS, previewPolicy, sortPreviewRows, type PreviewTotals } from "@/lib/rewards/preview";
 import { recordAdminAction } from "./audit";
+import { epochErrorForDisplay } from "./epoch-error";
 
 /**
  * Rewards operations for a project's admins: preview a draft policy over the last epoch's real inputs, publish it,
@@ -139,6 +140,7 @@ export interface EpochOpsRow {
   paidTotal: string;
   scaled: boolean;
   attempts: number;
+  /** The last failure, without URLs or server paths (epochErrorForDisplay). */
   error: string | null;
   /** Milliseconds per stage, as the worker measured them (absent until the stage ran). */
   timings: { computeMs?: number; proveMs?: number; submitMs?: number; finalizeMs?: number };
@@ -199,7 +201,7 @@ export async function projectEpochs(db: PrismaClient, projectId: number, { limit
       paidTotal: epoch.paidTotal.toFixed(0),
       scaled: epoch.scaled,
       attempts: epoch.attempts,
-      error: epoch.error,
+      error: epochErrorForDisplay(epoch.error),
       timings,
       createdAt: epoch.createdAt.toISOString(),
       confirmedAt: epoch.confirmedAt?.toISOString() ?? null,

@@ -126,6 +126,9 @@ describe("a failed epoch re-runs to finalized", () => {
     let [listed] = await projectEpochs(db, projectId);
     expect(listed).toMatchObject({ id: epochId, status: "failed", batchesProved: 1, batchesSubmitted: 1, attempts: 1 });
     expect(listed!.timings.proveMs).toBeGreaterThan(0);
+    // The admin sees the reason, not the RPC URL the error names.
+    expect(listed!.error).toMatch(/PoolTooSmall/);
+    expect(listed!.error).not.toContain(rpcUrl);
 
     // The worker leaves a failed epoch alone: it needs an operator.
     await run();
