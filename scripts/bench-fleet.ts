@@ -3,7 +3,8 @@
  * each with a last-seen row, metadata and --hours scored hours, then the
  * fleet queries the admin page makes (first page, sorted by quality or by
  * earnings, filtered, searched, a deep page) and the streamed CSV export. Two
- * finalized reward epochs pay every device (the table reads the latest).
+ * finalized reward epochs pay every device (the table reads the latest); every
+ * device has a map position (the health page's fleet map).
  * Prints figures only.
  *
  *   npx tsx --conditions=react-server scripts/bench-fleet.ts [-- --devices 10000 --hours 24]
@@ -13,6 +14,7 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { fleetCsvStream, fleetPage } from "../lib/admin/fleet";
+import { fleetMapData } from "../lib/admin/fleet-map";
 import { parseFleetQuery } from "../lib/admin/fleet-query";
 import { fleetHealth } from "../lib/admin/health";
 import { createDbClient } from "../lib/db/create-client";
@@ -54,6 +56,10 @@ async function main(): Promise<void> {
         SELECT ${row.id}, a, n - 1, 60, 80, false, false, true, 8000, 10000, (random() * 1e18)::numeric(78,0), (random() * 1e18)::numeric(78,0), (random() * 1e19 * ${epoch})::numeric(78,0), '[]'
         FROM unnest(${addresses}::text[]) WITH ORDINALITY AS t(a, n)`;
     }
+    // Map positions for the health page's fleet map.
+    await db.$executeRaw`INSERT INTO map_device (device, "projectId", lat, lon, "cellR7", "publicLat", "publicLon", "cellR2", "cellR3", "cellR4", "cellR5", "cellR6", "lastSeenAt", "measuredAt", "qualityScore", "updatedAt")
+      SELECT a, ${project.id}, 52 + random(), 13 + random(), 'c', 52, 13, 'c2', 'c3', 'c4', 'c5', 'c6', now() - random() * interval '3 hours', now(), (100 * random())::int, now()
+      FROM unnest(${addresses}::text[]) AS a`;
     await db.$executeRaw`ANALYZE`;
     console.log(`seeded ${deviceCount} devices × ${hours} hours in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
@@ -85,6 +91,15 @@ async function main(): Promise<void> {
     start = performance.now();
     await fleetHealth(db, project.id, { hours: 48, now });
     console.log(`health (48 hours): ${(performance.now() - start).toFixed(0)} ms`);
+    const mapTimes: number[] = [];
+    let drawn = 0;
+    for (let i = 0; i < runs; i++) {
+      start = performance.now();
+      drawn = (await fleetMapData(db, project.id, "0x0000000000000000000000000000000000000001", now)).points.length;
+      mapTimes.push(performance.now() - start);
+    }
+    mapTimes.sort((a, b) => a - b);
+    console.log(`fleet map (exact positions, ${drawn} devices): median ${mapTimes[Math.floor(mapTimes.length / 2)]!.toFixed(1)} ms`);
   } finally {
     await db.$disconnect();
     await server?.stop();
