@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import type { EpochOpsRow, PolicyPreviewView } from "@/lib/admin/reward-ops";
 import { shortAddress } from "@/lib/devices/format";
@@ -41,6 +42,7 @@ function signed(delta: string): string {
 export function RewardsPanel({ projectId, isAdmin, currentPolicy, initialEpochs }: { projectId: number; isAdmin: boolean; currentPolicy: CurrentPolicy | null; initialEpochs: EpochOpsRow[] }) {
   const ids = useId();
   const queryClient = useQueryClient();
+  const router = useRouter();
   const [form, setForm] = useState<PolicyForm>(currentPolicy ? policyFormOf(currentPolicy) : EMPTY_FORM);
   const [errors, setErrors] = useState<Partial<Record<PolicyField, string>>>({});
   const [sort, setSort] = useState<PreviewSort>("delta");
@@ -88,6 +90,8 @@ export function RewardsPanel({ projectId, isAdmin, currentPolicy, initialEpochs 
       const published = await postJson<{ version: number }>(`/api/projects/${projectId}/reward-policies`, input);
       setMessage(`Published policy v${published.version}. The next epoch uses it.`);
       setPreview(null);
+      // The "current policy" line and the next version number come from the server.
+      router.refresh();
     } catch (cause) {
       setMessage(cause instanceof Error ? cause.message : "Publishing failed.");
     } finally {
