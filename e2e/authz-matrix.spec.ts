@@ -98,6 +98,9 @@ const MATRIX: Row[] = [
   { method: "GET", route: "/api/admin/projects/[id]/alerts/settings", path: (f) => admin(f, "/alerts/settings"), expect: demoAdmin(200) },
   { method: "PUT", route: "/api/admin/projects/[id]/alerts/settings", path: (f) => admin(f, "/alerts/settings"), body: () => ({}), expect: demoAdmin(400) },
   { method: "POST", route: "/api/admin/projects/[id]/alerts/[alertId]", path: (f) => admin(f, `/alerts/${UNKNOWN_NUMBER}`), expect: demoAdmin(404) },
+  { method: "POST", route: "/api/admin/projects/[id]/rewards/preview", path: (f) => admin(f, "/rewards/preview"), body: () => ({}), expect: demoAdmin(400) },
+  { method: "GET", route: "/api/admin/projects/[id]/rewards/epochs", path: (f) => admin(f, "/rewards/epochs"), expect: demoAdmin(200) },
+  { method: "POST", route: "/api/admin/projects/[id]/rewards/epochs/[epochId]/rerun", path: (f) => admin(f, `/rewards/epochs/${UNKNOWN_NUMBER}/rerun`), expect: demoAdmin(404) },
   // Map: public reads (private fields depend on the session, not the status); "mine" needs a session.
   { method: "GET", route: "/api/map/style", path: () => "/api/map/style", expect: everyone(200) },
   { method: "GET", route: "/api/map/viewport", path: () => "/api/map/viewport?west=-10&south=-10&east=10&north=10&zoom=3", expect: everyone(200) },
@@ -128,6 +131,8 @@ const MATRIX: Row[] = [
   { method: "GET", route: "/api/v1/openapi.json", path: () => "/api/v1/openapi.json", expect: everyone(200) },
   // Rewards: public proofs and policies; earnings and claims are the signed-in owner's own.
   { method: "GET", route: "/api/projects/[id]/reward-policies", path: (f) => `/api/projects/${f.demoProjectId}/reward-policies`, expect: everyone(200) },
+  // Publishing a policy decides what every device earns: the project's admin only (validated after the guard).
+  { method: "POST", route: "/api/projects/[id]/reward-policies", path: (f) => `/api/projects/${f.demoProjectId}/reward-policies`, body: () => ({}), expect: demoAdmin(400) },
   { method: "GET", route: "/api/rewards/epochs", path: () => "/api/rewards/epochs", expect: everyone(200) },
   { method: "GET", route: "/api/rewards/epochs/[id]", path: () => `/api/rewards/epochs/${UNKNOWN_NUMBER}`, expect: everyone(404) },
   { method: "GET", route: "/api/rewards/epochs/[id]/inputs", path: () => `/api/rewards/epochs/${UNKNOWN_NUMBER}/inputs`, expect: everyone(404) },

@@ -23,43 +23,18 @@ import { demoTokenAbi, deviceRegistryAbi, projectRegistryAbi, rewardDistributorA
 import { LOCAL_DEV_PRIVATE_KEY } from "../lib/chain/deploy";
 import { readDeployment } from "../lib/chain/deployments";
 import { createDbClient } from "../lib/db/create-client";
-import type { PrismaClient } from "../lib/db/generated/client";
 import { claimTypedData } from "../lib/devices/claim-typed-data";
 import { toWireJson } from "../lib/ingest/message";
 import { signTelemetry } from "../lib/ingest/sign";
 import { ensurePolicyOnChain, type DistributorClients } from "../lib/proofs/distributor";
-import { computeEpoch, epochWindow, policyParams, proveEpoch, submitEpoch } from "../lib/rewards/epoch";
+import { computeEpoch, epochWindow, policyParams } from "../lib/rewards/epoch";
 import { publishPolicy } from "../lib/rewards/policies";
+import { advanceUnderLease, createProgress, required, waitFor } from "./lib/e2e-epoch";
 
 /** The policy is published at least this long before the next epoch boundary, so the driver computes its epoch first. */
 const BOUNDARY_MARGIN_MS = 60_000;
 const TELEMETRY_MINUTES = 3;
-const POLL_MS = 500;
-
-const startedAt = Date.now();
-function progress(message: string): void {
-  process.stderr.write(`[e2e-reward-epoch +${((Date.now() - startedAt) / 1000).toFixed(1)} s] ${message}\n`);
-}
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-}
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `read` until it returns a value; `what` names the condition in progress and in the timeout error. */
-async function waitFor<T>(what: string, read: () => Promise<T | null | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  progress(`waiting for ${what}`);
-  for (;;) {
-    const value = await read();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await pause(POLL_MS);
-  }
-}
+const progress = createProgress("e2e-reward-epoch");
 
 async function main() {
   const owner = getAddress(required("OWNER"));
@@ -108,6 +83,7 @@ async function main() {
     // The worker's indexer projects the project and the claimed device; the epoch reads those rows. The worker runs
     // its jobs one after another, so this waits for whatever it is proving for the demo project.
     const row = await waitFor(
+      progress,
       "the indexer to project the claimed device",
       () => db.device.findFirst({ where: { address: device.toLowerCase(), ownerAddress: { equals: owner, mode: "insensitive" } }, include: { project: true } }),
       240_000,
@@ -119,7 +95,7 @@ async function main() {
     const epochMs = epochSeconds * 1000;
     if (epochMs - (Date.now() % epochMs) < BOUNDARY_MARGIN_MS) {
       const boundary = Math.ceil(Date.now() / epochMs) * epochMs;
-      await waitFor("the next epoch boundary (too close to publish the policy)", async () => (Date.now() >= boundary ? true : null), 2 * BOUNDARY_MARGIN_MS);
+      await waitFor(progress, "the next epoch boundary (too close to publish the policy)", async () => (Date.now() >= boundary ? true : null), 2 * BOUNDARY_MARGIN_MS);
     }
     const epoch = Math.floor(Date.now() / epochMs);
     const { windowStart } = epochWindow(epoch, epochSeconds);
@@ -141,50 +117,13 @@ async function main() {
     const clients: DistributorClients = { publicClient, walletClient: adminClient, address: deployment.contracts.RewardDistributor };
     await ensurePolicyOnChain(clients, onchainProjectId, BigInt(policy.policyHash), policyParams(policy).epochBudget);
     progress("policy published on-chain");
-    await advanceUnderLease(db, epochId, clients, onchainProjectId);
+    await advanceUnderLease(db, epochId, clients, onchainProjectId, progress);
 
     const result = await db.rewardDeviceEpoch.findUniqueOrThrow({ where: { epochId_device: { epochId, device: device.toLowerCase() } } });
     process.stdout.write(`${JSON.stringify({ epochId, amount: result.amount.toFixed(0) })}\n`);
   } finally {
     await db.$disconnect();
   }
-}
-
-/**
- * Proves and submits the epoch while holding the reward job's row lease (lib/rewards/epoch-job.ts), or waits while the
- * worker holds it, until the epoch is confirmed.
- */
-async function advanceUnderLease(db: PrismaClient, epochId: number, clients: DistributorClients, onchainProjectId: bigint): Promise<void> {
-  const leaseOwner = `e2e-reward-epoch-${process.pid}`;
-  let waiting = false;
-  for (;;) {
-    const epoch = await db.rewardEpoch.findUniqueOrThrow({ where: { id: epochId } });
-    if (epoch.status === "confirmed") break;
-    if (epoch.status === "failed") throw new Error(`epoch ${epoch.epoch} failed: ${epoch.error}`);
-    const now = new Date();
-    const taken = await db.rewardEpoch.updateMany({
-      where: { id: epochId, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-      data: { leaseOwner, leaseUntil: new Date(now.getTime() + 10 * 60_000) },
-    });
-    if (taken.count === 0) {
-      if (!waiting) progress(`the worker holds epoch ${epoch.epoch} (${epoch.status}); waiting for it`);
-      waiting = true;
-      await pause(POLL_MS);
-      continue;
-    }
-    waiting = false;
-    try {
-      if (epoch.status === "computed") {
-        progress("proving");
-        await proveEpoch(db, epochId);
-      }
-      progress("submitting and finalizing on-chain");
-      await submitEpoch(db, epochId, clients, onchainProjectId);
-    } finally {
-      await db.rewardEpoch.updateMany({ where: { id: epochId, leaseOwner }, data: { leaseOwner: null, leaseUntil: null } });
-    }
-  }
-  progress("epoch confirmed on-chain");
 }
 
 main().then(

@@ -7,6 +7,7 @@ import { useId, useMemo, useState, useSyncExternalStore, type UIEvent } from "re
 import type { Address } from "viem";
 import { deviceRegistryAbi } from "@/lib/chain/abi.generated";
 import { FLEET_STATUSES, fleetQueryString, parseFleetQuery, type FleetPage, type FleetQuery, type FleetSort } from "@/lib/admin/fleet-query";
+import { formatReward } from "@/lib/rewards/format";
 import { shortAddress } from "@/lib/devices/format";
 import { apiFetch } from "@/components/api-client";
 import { TransactionSteps } from "@/components/devices/transaction-steps";
@@ -27,7 +28,7 @@ const COLUMNS: Array<{ sort: FleetSort | null; label: string }> = [
   { sort: "battery", label: "Battery" },
   { sort: "owner", label: "Owner" },
   { sort: "active", label: "Active" },
-  { sort: null, label: "Earnings" },
+  { sort: "earnings", label: "Earned" },
 ];
 
 interface SavedView {
@@ -265,8 +266,9 @@ export function FleetTable({ projectId }: { projectId: number }) {
                 <span role="cell">{row.battery === null ? "—" : `${row.battery}%`}</span>
                 <span role="cell" title={row.owner ?? undefined}>{row.owner ? shortAddress(row.owner) : "unclaimed"}</span>
                 <span role="cell" data-testid="device-active">{row.active ? "active" : "deactivated"}</span>
-                {/* Earnings come from the reward epochs (rewards work, not built yet). */}
-                <span role="cell" className="muted">—</span>
+                <span role="cell" data-testid="device-earned" title={row.lastEpochEarned === null ? "Not in a finalized epoch yet" : `Last finalized epoch: ${formatReward(row.lastEpochEarned)}`}>
+                  {row.earned === null ? "—" : formatReward(row.earned)}
+                </span>
               </div>
             ))}
           </div>

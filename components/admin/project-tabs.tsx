@@ -8,6 +8,7 @@ const TABS = [
   { path: "/register", label: "Register devices" },
   { path: "/health", label: "Health" },
   { path: "/alerts", label: "Alerts" },
+  { path: "/rewards", label: "Rewards" },
   { path: "/audit", label: "Audit log" },
 ] as const;
 

@@ -2,16 +2,23 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/generated/client";
+import { serverEnv } from "@/lib/config/env";
+import { DomainError } from "@/lib/http/errors";
 import { recordAdminAction } from "./audit";
+import { resolvedAddressRefusal } from "./webhook-fetch";
+import { checkWebhookUrl, webhookTargetPolicy } from "./webhook-url";
 
-/** Webhooks go to http(s) URLs without credentials; anything else is refused at the boundary. */
+/**
+ * Webhooks go to public https URLs without credentials (lib/admin/webhook-url.ts); anything else is refused at the
+ * boundary. The addresses are checked again at every send, after DNS resolution (lib/admin/webhook-fetch.ts).
+ */
 export const webhookUrlSchema = z
   .url({ protocol: /^https?$/ })
   .max(500)
-  .refine((value) => {
-    const url = new URL(value);
-    return url.username === "" && url.password === "";
-  }, "must not contain credentials");
+  .superRefine((value, ctx) => {
+    const checked = checkWebhookUrl(value, webhookTargetPolicy(serverEnv()));
+    if (!checked.ok) ctx.addIssue({ code: "custom", message: checked.reason });
+  });
 
 export const alertSettingsSchema = z.object({
   offlineMinutes: z.number().int().min(5).max(10_080),
@@ -37,6 +44,10 @@ export async function alertSettings(db: PrismaClient, projectId: number): Promis
 
 /** Saves thresholds and webhook; returns the new secret only when one was generated (its one and only showing). */
 export async function saveAlertSettings(db: PrismaClient, projectId: number, actor: string, input: z.output<typeof alertSettingsSchema>): Promise<{ settings: AlertSettingsView; newSecret: string | null }> {
+  if (input.webhookUrl) {
+    const refusal = await resolvedAddressRefusal(input.webhookUrl, webhookTargetPolicy(serverEnv()));
+    if (refusal) throw new DomainError("webhook_url_refused", `The webhook URL ${refusal}.`, 400);
+  }
   const existing = await db.adminAlertSettings.findUnique({ where: { projectId } });
   const newSecret = input.webhookUrl && (input.rotateSecret || !existing?.webhookSecret) ? `whsec_${randomBytes(32).toString("base64url")}` : null;
   const data = {

@@ -1,6 +1,9 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { WorkerJob } from "@/lib/worker/loop";
+import { serverEnv } from "@/lib/config/env";
+import { guardedWebhookFetch } from "./webhook-fetch";
+import { webhookTargetPolicy } from "./webhook-url";
 import { backoffSeconds, MAX_DELIVERY_ATTEMPTS, signWebhook } from "./webhook-signature";
 
 export const ALERT_KINDS = ["offline", "quality_drop", "battery_low", "spoofing"] as const;
@@ -94,9 +97,10 @@ export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
 /**
  * Sends due webhook deliveries. Rows are claimed with FOR UPDATE SKIP LOCKED,
- * so several workers share the queue without sending one twice.
+ * so several workers share the queue without sending one twice. By default
+ * every send re-checks the URL and connects to public addresses only.
  */
-export async function deliverWebhooks(db: PrismaClient, { now = new Date(), limit = 20, fetchImpl = fetch as Fetch, timeoutMs = 5_000 } = {}): Promise<{ delivered: number; failed: number }> {
+export async function deliverWebhooks(db: PrismaClient, { now = new Date(), limit = 20, fetchImpl = guardedWebhookFetch(webhookTargetPolicy(serverEnv())) as Fetch, timeoutMs = 5_000 } = {}): Promise<{ delivered: number; failed: number }> {
   let delivered = 0;
   let failed = 0;
   await db.$transaction(

@@ -4,7 +4,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import type { Prisma } from "@/lib/db/generated/client";
 
 /** Off-chain admin actions; on-chain ones come from the chain index (authoritative, not client-reported). */
-export const OFFCHAIN_ACTIONS = ["devices.metadata", "devices.export", "labels.generate", "alerts.settings", "alerts.acknowledge"] as const;
+export const OFFCHAIN_ACTIONS = ["devices.metadata", "devices.export", "labels.generate", "alerts.settings", "alerts.acknowledge", "rewards.policy.publish", "rewards.epoch.rerun"] as const;
 export type OffchainAction = (typeof OFFCHAIN_ACTIONS)[number];
 
 export async function recordAdminAction(
@@ -61,6 +61,8 @@ export async function auditLog(db: PrismaClient, project: { id: number; chainId:
         "labels.generate": `Generated claim labels for ${String(details.count ?? "?")} devices`,
         "alerts.settings": "Changed the alert thresholds or webhook",
         "alerts.acknowledge": `Acknowledged alert #${String(details.alertId ?? "?")}`,
+        "rewards.policy.publish": `Published reward policy v${String(details.version ?? "?")}`,
+        "rewards.epoch.rerun": `Re-ran failed reward epoch ${String(details.epoch ?? "?")} (resumes at ${String(details.resumeAt ?? "?")})`,
       };
       return { at: row.createdAt.toISOString(), actor: row.actor, action: row.action, summary: summaries[row.action] ?? row.action, txHash: row.txHash };
     }),

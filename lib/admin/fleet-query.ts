@@ -4,7 +4,7 @@ import { z } from "zod";
  * The fleet table's view: filters, sort and page. One schema for the URL
  * (saved views are URLs), the API route and the export, so they always agree.
  */
-export const FLEET_SORTS = ["address", "serial", "model", "firmware", "status", "lastSeen", "quality", "battery", "owner", "claimed", "active"] as const;
+export const FLEET_SORTS = ["address", "serial", "model", "firmware", "status", "lastSeen", "quality", "battery", "owner", "claimed", "active", "earnings"] as const;
 export type FleetSort = (typeof FLEET_SORTS)[number];
 export const FLEET_STATUSES = ["online", "stale", "offline"] as const;
 export const MAX_PAGE_SIZE = 500;
@@ -63,6 +63,10 @@ export interface FleetRow {
   status: (typeof FLEET_STATUSES)[number];
   quality: number | null;
   battery: number | null;
+  /** Cumulative reward (token base units, decimal) as of the project's latest finalized epoch; null if not in it. */
+  earned: string | null;
+  /** What that epoch paid the device (base units, decimal). */
+  lastEpochEarned: string | null;
 }
 
 export interface FleetPage {
@@ -84,4 +88,6 @@ export const FLEET_CSV_COLUMNS: Array<{ key: keyof FleetRow; header: string }> =
   { key: "battery", header: "battery_pct" },
   { key: "owner", header: "owner" },
   { key: "claimedAt", header: "claimed_at" },
+  { key: "earned", header: "earned_cumulative_base_units" },
+  { key: "lastEpochEarned", header: "earned_last_epoch_base_units" },
 ];

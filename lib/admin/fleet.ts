@@ -9,7 +9,8 @@ import { FLEET_CSV_COLUMNS, type FleetPage, type FleetQuery, type FleetRow, type
  * The fleet table in one SQL statement so it stays fast at 10k+ devices:
  * filtering, sorting and paging happen in PostgreSQL; the latest quality
  * hour is one index probe per device (DeviceHour's primary key) and last seen
- * comes from the ingest sequence guard (ingest.device_state).
+ * comes from the ingest sequence guard (ingest.device_state); earnings are
+ * one primary-key probe per device into the latest finalized epoch.
  */
 const SORT_SQL: Record<FleetSort, Prisma.Sql> = {
   address: Prisma.sql`f.address`,
@@ -23,6 +24,7 @@ const SORT_SQL: Record<FleetSort, Prisma.Sql> = {
   owner: Prisma.sql`f.owner`,
   claimed: Prisma.sql`f.claimed_at`,
   active: Prisma.sql`f.active`,
+  earnings: Prisma.sql`f.earned_sort`,
 };
 
 interface RawFleetRow {
@@ -37,6 +39,8 @@ interface RawFleetRow {
   status: FleetRow["status"];
   quality: number | null;
   battery: number | null;
+  earned: string | null;
+  last_epoch_earned: string | null;
 }
 
 function fleetCte(projectId: number, now: Date): Prisma.Sql {
@@ -49,13 +53,18 @@ function fleetCte(projectId: number, now: Date): Prisma.Sql {
              CASE WHEN s.last_seen_at >= ${onlineSince} THEN 'online' WHEN s.last_seen_at >= ${staleSince} THEN 'stale' ELSE 'offline' END AS status,
              CASE WHEN s.last_seen_at >= ${onlineSince} THEN 0 WHEN s.last_seen_at >= ${staleSince} THEN 1 ELSE 2 END AS status_rank,
              q."qualityScore" AS quality,
-             (q.sensors -> 'battery' ->> 'mean')::float8 AS battery
+             (q.sensors -> 'battery' ->> 'mean')::float8 AS battery,
+             r.cumulative AS earned_sort, r.cumulative::text AS earned, r.amount::text AS last_epoch_earned
       FROM "Device" d
       LEFT JOIN "AdminDeviceMetadata" m ON m.address = d.address
       LEFT JOIN ingest.device_state s ON s.device = decode(substr(d.address, 3), 'hex')
       LEFT JOIN LATERAL (
         SELECT h."qualityScore", h.sensors FROM "DeviceHour" h WHERE h.device = d.address ORDER BY h."hourStart" DESC LIMIT 1
       ) q ON true
+      -- Uncorrelated, so PostgreSQL evaluates the latest finalized epoch once (an InitPlan), not per device.
+      LEFT JOIN "RewardDeviceEpoch" r ON r.device = d.address AND r."epochId" = (
+        SELECT e.id FROM "RewardEpoch" e WHERE e."projectId" = ${projectId} AND e.status = 'confirmed' ORDER BY e.epoch DESC LIMIT 1
+      )
       WHERE d."projectId" = ${projectId}
     )`;
 }
@@ -91,6 +100,8 @@ function toRow(raw: RawFleetRow): FleetRow {
     status: raw.status,
     quality: raw.quality,
     battery: raw.battery === null ? null : Math.round(raw.battery),
+    earned: raw.earned,
+    lastEpochEarned: raw.last_epoch_earned,
   };
 }
 
@@ -100,7 +111,7 @@ export async function fleetPage(db: PrismaClient, projectId: number, query: Flee
   const rows = await db.$queryRaw<Array<RawFleetRow & { total: bigint }>>`
     ${fleetCte(projectId, now)}
     SELECT f.address, f.serial, f.model, f.firmware, f.active, f.owner, f.claimed_at, f.last_seen_at, f.status, f.quality, f.battery,
-           count(*) OVER () AS total
+           f.earned, f.last_epoch_earned, count(*) OVER () AS total
     FROM fleet f WHERE ${whereSql(query)}
     ORDER BY ${SORT_SQL[query.sort]} ${direction}, f.address ASC
     LIMIT ${query.pageSize} OFFSET ${offset}`;

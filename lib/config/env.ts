@@ -72,6 +72,8 @@ const serverEnvSchema = z.object({
   WALLETCONNECT_PROJECT_ID: z.string().min(1).optional(),
   /** A hosted MapLibre/Mapbox style for /map (OpenFreeMap, a tile server, Mapbox with its token); unset = the offline basemap. */
   MAP_STYLE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Alert webhooks to http(s)://localhost; unset = allowed outside production only (lib/admin/webhook-url.ts). */
+  WEBHOOK_ALLOW_LOCALHOST: z.stringbool().optional(),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

@@ -14,6 +14,8 @@ export interface RewardEpochJobOptions {
   /** How long a worker owns an epoch before another may take over (proving a large fleet takes a while). */
   leaseMs?: number;
   maxAttempts?: number;
+  /** Only these projects (tests that share a database with other projects' epochs); all when absent. */
+  projectIds?: readonly number[];
 }
 
 /**
@@ -22,7 +24,7 @@ export interface RewardEpochJobOptions {
  * (leaseOwner/leaseUntil) so two workers never prove or submit the same epoch at the same time.
  */
 export function createRewardEpochJob(options: RewardEpochJobOptions): WorkerJob {
-  const { epochSeconds, clients, clock = Date.now, log = console.log, leaseMs = 10 * 60_000, maxAttempts = 5 } = options;
+  const { epochSeconds, clients, clock = Date.now, log = console.log, leaseMs = 10 * 60_000, maxAttempts = 5, projectIds } = options;
   const owner = `rewards-${process.pid}-${randomBytes(3).toString("hex")}`;
   return {
     name: "reward-epochs",
@@ -31,6 +33,7 @@ export function createRewardEpochJob(options: RewardEpochJobOptions): WorkerJob 
         SELECT DISTINCT p."projectId", pr."onchainId" FROM "RewardPolicy" p JOIN "Project" pr ON pr.id = p."projectId"`;
       for (const project of projects) {
         if (signal.aborted) return;
+        if (projectIds && !projectIds.includes(project.projectId)) continue;
         try {
           await advanceProject(db, project.projectId, project.onchainId);
         } catch (error) {
@@ -53,7 +56,9 @@ export function createRewardEpochJob(options: RewardEpochJobOptions): WorkerJob 
         log(`reward-epochs: project ${projectId} epoch ${done.epoch} confirmed (${done.deviceCount} devices, paid ${done.paidTotal.toFixed(0)}, tx ${done.finalizeTx})`);
       }
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // A decoded revert can carry NUL bytes, which PostgreSQL text refuses: the failure would never be recorded
+      // and the epoch would retry forever without a visible error.
+      const message = (error instanceof Error ? error.message : String(error)).replaceAll("\u0000", "");
       const updated = await db.rewardEpoch.update({ where: { id: epochId }, data: { error: message.slice(0, 2000), attempts: { increment: 1 } } });
       if (updated.attempts >= maxAttempts) await db.rewardEpoch.update({ where: { id: epochId }, data: { status: "failed" } });
       throw error;

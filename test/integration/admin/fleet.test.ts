@@ -5,6 +5,7 @@ import { auditLog } from "@/lib/admin/audit";
 import { parseCsv } from "@/lib/admin/csv";
 import { fleetCsvStream, fleetPage } from "@/lib/admin/fleet";
 import { parseFleetQuery } from "@/lib/admin/fleet-query";
+import { fleetMapData } from "@/lib/admin/fleet-map";
 import { fleetHealth } from "@/lib/admin/health";
 import { MetadataConflictError, registeredDevices, saveDeviceMetadata } from "@/lib/admin/registration";
 import { createDbClient, type PrismaClient } from "@/lib/db/create-client";
@@ -93,6 +94,32 @@ describe("fleet table", () => {
       { firmware: "1.0.0", count: 20 },
       { firmware: "1.1.0", count: 10 },
     ]);
+  });
+});
+
+describe("fleet map", () => {
+  it("draws the project's devices at their exact fix for its admin, at public cell centres for anyone else", async () => {
+    // Devices 0–2 have a map position: exact fix at x.001, public cell centre at x.000.
+    for (let i = 0; i < 3; i++) {
+      await db.mapDevice.create({
+        data: { device: lower(devices[i]!), projectId, lat: 52.001 + i, lon: 13.001 + i, cellR7: `cell-${i}`, publicLat: 52 + i, publicLon: 13 + i, cellR2: "a", cellR3: "b", cellR4: "c", cellR5: "d", cellR6: "e", lastSeenAt: new Date(now.getTime() - i * 60_000), measuredAt: now, qualityScore: 90 - i, updatedAt: now },
+      });
+    }
+    const forAdmin = await fleetMapData(db, projectId, admin, now);
+    expect(forAdmin).toMatchObject({ located: 3, exact: true });
+    expect(forAdmin.points).toEqual([
+      [13.001, 52.001, "online", 90],
+      [14.001, 53.001, "online", 89],
+      [15.001, 54.001, "online", 88],
+    ]);
+    const stranger = await fleetMapData(db, projectId, privateKeyToAccount(generatePrivateKey()).address, now);
+    expect(stranger.exact).toBe(false);
+    expect(stranger.points.map(([lon, lat]) => [lon, lat])).toEqual([
+      [13, 52],
+      [14, 53],
+      [15, 54],
+    ]);
+    expect((await fleetMapData(db, otherProjectId, owner, now)).located).toBe(0);
   });
 });
 

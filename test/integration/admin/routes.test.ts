@@ -124,6 +124,11 @@ describe("admin routes × roles", () => {
     expect(JSON.stringify(await (await settings.GET(get("/x"), ctx(projectId))).json())).not.toContain("whsec_");
     const bad = await settings.PUT(send("/x", "PUT", { offlineMinutes: 30, qualityBelow: 50, batteryBelow: 20, webhookUrl: "file:///etc/passwd" }), ctx(projectId));
     expect(bad.status).toBe(400);
+    // The address rules themselves are unit-tested (lib/admin/webhook-url.test.ts); each PUT costs 5 of the rate limit.
+    for (const webhookUrl of ["https://169.254.169.254/latest/meta-data", "http://hooks.example/depin"]) {
+      const refused = await settings.PUT(send("/x", "PUT", { offlineMinutes: 30, qualityBelow: 50, batteryBelow: 20, webhookUrl }), ctx(projectId));
+      expect(refused.status).toBe(400);
+    }
 
     const { POST } = await import("@/app/api/admin/projects/[id]/alerts/[alertId]/route");
     const otherAlert = await db.adminAlert.create({ data: { projectId: otherProjectId, device: device.toLowerCase(), kind: "offline", message: "x" } });
