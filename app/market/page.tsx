@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import "@/components/market/market.css";
 import { db } from "@/lib/db/client";
 import { shortAddress } from "@/lib/devices/format";
 import { formatAmount } from "@/lib/market/format";
@@ -30,7 +31,7 @@ export default async function MarketPage({ searchParams }: { searchParams: Promi
       <h1 id="page-title">Market</h1>
       <p>
         Data feeds and services from devices, devices for sale, and consumers&apos; requests, settled through on-chain escrow in dUSD.{" "}
-        <Link href="/market/dashboard">Your dashboard</Link> · <Link href="/market/docs">Feed API</Link>
+        <Link href="/market/new">New listing</Link> · <Link href="/market/requests/new">New request</Link> · <Link href="/market/dashboard">Your dashboard</Link> · <Link href="/market/docs">Feed API</Link>
       </p>
       <form className="card" method="get" action="/market" aria-label="Filter listings">
         <label>

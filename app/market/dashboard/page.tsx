@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import "@/components/market/market.css";
 import { CreateKeyButton } from "@/components/market/create-key-button";
+import { FaucetButton } from "@/components/market/faucet-button";
 import { getSession } from "@/lib/auth/session";
 import { serverEnv } from "@/lib/config/env";
+import { getPublicConfig } from "@/lib/config/public";
 import { db } from "@/lib/db/client";
 import { shortAddress } from "@/lib/devices/format";
 import { buyerDashboard, sellerDashboard, type OrderView } from "@/lib/market/dashboard";
+import { faucetAvailable } from "@/lib/market/faucet";
 import { formatAmount } from "@/lib/market/format";
 
 export const metadata: Metadata = { title: "Market dashboard" };
@@ -64,13 +68,16 @@ export default async function MarketDashboardPage() {
     );
   }
   const chainId = serverEnv().CHAIN_ID;
+  const config = getPublicConfig();
+  const faucet = faucetAvailable(config.chainId, config.contracts?.Stablecoin);
   const [seller, buyer] = await Promise.all([sellerDashboard(db(), session.address, chainId), buyerDashboard(db(), session.address, chainId)]);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Market dashboard</h1>
       <p>
-        <Link href="/market">Browse the market</Link> · <Link href="/market/docs">Feed API</Link>
+        <Link href="/market">Browse the market</Link> · <Link href="/market/new">New listing</Link> · <Link href="/market/requests/new">New request</Link> · <Link href="/market/docs">Feed API</Link>
       </p>
+      {faucet && <FaucetButton />}
 
       <h2>Selling</h2>
       <p data-testid="seller-income">
