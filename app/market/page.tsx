@@ -103,12 +103,17 @@ export default async function MarketPage({ searchParams }: { searchParams: Promi
 
       <h2>Open requests</h2>
       {requests.length === 0 ? (
-        <p className="muted">No open requests.</p>
+        <p className="muted">
+          No open requests. <Link href="/market/requests/new">Ask for data</Link>.
+        </p>
       ) : (
         <ul data-testid="market-requests">
           {requests.map((request) => (
             <li key={request.id}>
-              <strong>{request.title}</strong>: {request.metric} from {request.deviceCount} device{request.deviceCount === 1 ? "" : "s"} for {request.durationDays}{" "}
+              <Link href={`/market/requests/${request.id}`}>
+                <strong>{request.title}</strong>
+              </Link>
+              : {request.metric} from {request.deviceCount} device{request.deviceCount === 1 ? "" : "s"} for {request.durationDays}{" "}
               days over {request.cellsR7.length} cell{request.cellsR7.length === 1 ? "" : "s"}, budget {formatAmount(request.budget)}
             </li>
           ))}

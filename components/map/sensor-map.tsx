@@ -72,7 +72,7 @@ const noSubscription = () => () => {};
 
 /** Same-origin worker: see app/map/maplibre-gl-worker.mjs/route.ts. */
 let mapLibrary: Promise<typeof MapLibre> | undefined;
-function loadMapLibrary(): Promise<typeof MapLibre> {
+export function loadMapLibrary(): Promise<typeof MapLibre> {
   mapLibrary ??= import("maplibre-gl").then((maplibre) => {
     maplibre.setWorkerUrl("/map/maplibre-gl-worker.mjs");
     return maplibre;

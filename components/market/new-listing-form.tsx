@@ -33,16 +33,22 @@ interface Created {
  * on-chain offer, through the wallet). Validated in the browser with the same
  * rules the API applies.
  */
-export function NewListingForm({ devices, metricNames }: { devices: SellableDevice[]; metricNames: readonly string[] }) {
+export interface ListingPrefill {
+  title: string;
+  metrics: string[];
+  cells: string[];
+}
+
+export function NewListingForm({ devices, metricNames, prefill }: { devices: SellableDevice[]; metricNames: readonly string[]; prefill?: ListingPrefill }) {
   const ids = useId();
   const { contracts } = usePublicConfig();
   const chain = useMarketTransaction();
   const [kind, setKind] = useState<Kind>("FEED");
-  const [title, setTitle] = useState("");
+  const [title, setTitle] = useState(prefill?.title ?? "");
   const [description, setDescription] = useState("");
   const [picked, setPicked] = useState<string[]>([]);
-  const [metrics, setMetrics] = useState<string[]>([]);
-  const [cells, setCells] = useState("");
+  const [metrics, setMetrics] = useState<string[]>(prefill?.metrics ?? []);
+  const [cells, setCells] = useState(prefill?.cells.join(", ") ?? "");
   const [unit, setUnit] = useState("");
   const [price, setPrice] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});

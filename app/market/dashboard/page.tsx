@@ -84,14 +84,28 @@ export default async function MarketDashboardPage() {
         Income so far: <strong>{formatAmount(seller.income)}</strong> · still in escrow: {formatAmount(seller.pending)}
       </p>
       {seller.matches.length > 0 && (
-        <p className="card" data-testid="seller-matches">
-          {seller.matches.length} open request{seller.matches.length === 1 ? "" : "s"} want{seller.matches.length === 1 ? "s" : ""} data your devices
-          report where they are: {seller.matches.map((match) => `${match.request.metric} (${match.devices.length} device${match.devices.length === 1 ? "" : "s"})`).join(", ")}.
-        </p>
+        <div className="card" data-testid="seller-matches">
+          <p>
+            <strong>
+              {seller.matches.length} open request{seller.matches.length === 1 ? "" : "s"} want{seller.matches.length === 1 ? "s" : ""} data your devices report where they are:
+            </strong>
+          </p>
+          <ul>
+            {seller.matches.map((match) => (
+              <li key={match.request.id}>
+                <Link href={`/market/requests/${match.request.id}`}>{match.request.title}</Link>: {match.request.metric} from {match.request.deviceCount} device
+                {match.request.deviceCount === 1 ? "" : "s"}, budget {formatAmount(match.request.budget)} · {match.devices.length} of your devices fit ·{" "}
+                <Link href={`/market/new?request=${match.request.id}`}>Respond with a listing</Link>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       <h3>Listings</h3>
       {seller.listings.length === 0 ? (
-        <p className="muted">No active listings.</p>
+        <p className="muted">
+          No active listings. <Link href="/market/new">List a feed, a service or a device</Link>.
+        </p>
       ) : (
         <ul data-testid="seller-listings">
           {seller.listings.map((listing) => (
