@@ -1,17 +1,12 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { latLngToCell } from "h3-js";
-import type { Browser, Page } from "@playwright/test";
-import { createPublicClient, createWalletClient, getAddress, http, keccak256, parseEventLogs, stringToBytes, stringToHex, zeroAddress, type Address, type Hex } from "viem";
+import { createWalletClient, getAddress, http, keccak256, parseEventLogs, stringToBytes, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { anvil } from "viem/chains";
-import { demoTokenAbi, deviceRegistryAbi, marketplaceAbi, projectRegistryAbi } from "../lib/chain/abi.generated";
-import { claimTypedData } from "../lib/devices/claim-typed-data";
-import { toWireJson } from "../lib/ingest/message";
-import { signTelemetry } from "../lib/ingest/sign";
+import { demoTokenAbi, deviceRegistryAbi, marketplaceAbi } from "../lib/chain/abi.generated";
 import { apiClient } from "./api/sign-in";
 import { ANVIL_RPC_URL, connectAndSignIn, expect, test } from "./fixtures";
-import { devAccount, installTestWallet } from "./wallet";
+import { dusdBalance, marketContracts, ownDevices, publicClient, sendTelemetry, signedInPage } from "./market-setup";
+import { devAccount } from "./wallet";
 
 /**
  * Marketplace journey (issue #7) through the real wallet UI: an owner lists a feed of their device; a consumer gets
@@ -40,75 +35,22 @@ const saleDevice = privateKeyToAccount(saleDeviceKey).address;
 const POSITION = { latE6: 52_520_008, lonE6: 13_404_954 };
 const feedCell = latLngToCell(POSITION.latE6 / 1e6, POSITION.lonE6 / 1e6, 7);
 
-interface Contracts {
-  DeviceRegistry: Address;
-  ProjectRegistry: Address;
-  Marketplace: Address;
-  Stablecoin: Address;
-}
+const contracts = marketContracts;
+const dusd = (account: Address) => dusdBalance(account);
 
-function contracts(): Contracts {
-  const dataDir = process.env.E2E_DATA_DIR;
-  if (!dataDir) throw new Error("E2E_DATA_DIR is set by playwright.config.ts");
-  const file = JSON.parse(readFileSync(join(dataDir, "deployments.json"), "utf8")) as Record<string, { contracts: Contracts }>;
-  const entry = file[String(anvil.id)];
-  if (!entry) throw new Error("no local deployment");
-  return entry.contracts;
-}
-
-const publicClient = createPublicClient({ chain: anvil, transport: http(ANVIL_RPC_URL) });
-const dusd = async (address: Address) => publicClient.readContract({ address: contracts().Stablecoin, abi: demoTokenAbi, functionName: "balanceOf", args: [address] });
-
-let sequence = 0n;
-/** Signed pm2.5 readings from the feed device, sent the way devices send them over HTTP. */
-async function sendTelemetry(baseURL: string, count: number): Promise<void> {
-  const messages = [];
-  for (let i = 0; i < count; i++) {
-    sequence += 1n;
-    messages.push(toWireJson(await signTelemetry(feedDeviceKey, { device: feedDevice.toLowerCase() as Hex, sequence, timestamp: Date.now() - (count - i) * 1_000, pm25DeciUgM3: 120 + i, ...POSITION })));
-  }
-  const response = await fetch(`${baseURL}/api/v1/telemetry`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ messages }) });
-  const text = await response.text();
-  expect(response.status, text).toBe(200);
-  expect((JSON.parse(text) as { results: Array<{ status: string }> }).results.map((result) => result.status), text).toEqual(messages.map(() => "accepted"));
-}
-
-/** A second browser page whose injected wallet holds another account, signed in. */
-async function signedInPage(browser: Browser, accountIndex: number, path: string): Promise<Page> {
-  const page = await browser.newPage();
-  await installTestWallet(page, { anvilRpcUrl: ANVIL_RPC_URL, accountIndex, chainId: anvil.id, extraChains: [] });
-  await page.goto(path);
-  await connectAndSignIn(page, devAccount(accountIndex).address);
-  return page;
+let sequence = 1n;
+/** `count` signed pm2.5 readings (12.0, 12.1, … µg/m³) from the feed device, measured just now. */
+async function sendFeedReadings(baseURL: string, count: number): Promise<void> {
+  const readings = Array.from({ length: count }, (_, i) => ({ timestamp: Date.now() - (count - i) * 1_000, pm25DeciUgM3: 120 + i, position: POSITION }));
+  await sendTelemetry(baseURL, feedDeviceKey, sequence, readings);
+  sequence += BigInt(count);
 }
 
 test.use({ walletAccountIndex: SELLER });
 
 test.beforeAll(async ({ baseURL }) => {
   test.setTimeout(180_000);
-  const admin = devAccount(PROJECT_ADMIN);
-  const wallet = createWalletClient({ account: admin, chain: anvil, transport: http(ANVIL_RPC_URL) });
-  const { DeviceRegistry, ProjectRegistry } = contracts();
-  const write = async (hash: Hex) => expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
-  const known = await publicClient.readContract({ address: DeviceRegistry, abi: deviceRegistryAbi, functionName: "deviceInfo", args: [feedDevice] });
-  if (known.projectId === 0n) {
-    const { request, result: projectId } = await publicClient.simulateContract({ account: admin, address: ProjectRegistry, abi: projectRegistryAbi, functionName: "createProject", args: ["E2E Market", "", zeroAddress] });
-    await write(await wallet.writeContract(request));
-    const model = stringToHex("AQ-Market", { size: 32 });
-    await write(await wallet.writeContract({ address: DeviceRegistry, abi: deviceRegistryAbi, functionName: "registerDevices", args: [projectId, [{ device: feedDevice, model, claimKey: zeroAddress }, { device: saleDevice, model, claimKey: zeroAddress }]] }));
-    const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
-    for (const key of [feedDeviceKey, saleDeviceKey]) {
-      const device = privateKeyToAccount(key).address;
-      const signature = await privateKeyToAccount(key).signTypedData(claimTypedData({ chainId: anvil.id, registry: DeviceRegistry, owner: seller.address, device, nonce: 0n, deadline }));
-      await write(await wallet.writeContract({ address: DeviceRegistry, abi: deviceRegistryAbi, functionName: "claim", args: [device, seller.address, deadline, signature] }));
-    }
-  }
-  // Listings are checked against the chain index: wait until it has projected both claims.
-  for (const device of [feedDevice, saleDevice]) {
-    await expect
-      .poll(async () => ((await (await fetch(`${baseURL}/api/devices/${device}`)).json()) as { owner: string | null }).owner, { timeout: 120_000, intervals: [1_000] })
-      .toBe(seller.address);
-  }
+  await ownDevices(baseURL!, { adminIndex: PROJECT_ADMIN, owner: seller.address, deviceKeys: [feedDeviceKey, saleDeviceKey], projectName: "E2E Market" });
 });
 
 test("an owner lists a feed, a consumer buys it in the wallet and reads it with the key; other and expired keys are refused", async ({ page, wallet, browser, baseURL }) => {
@@ -160,7 +102,7 @@ test("an owner lists a feed, a consumer buys it in the wallet and reads it with 
   expect(key).toMatch(/^dhk_/);
 
   // 4. Readings that arrive during the order are the buyer's, over REST and CSV.
-  await sendTelemetry(baseURL!, 3);
+  await sendFeedReadings(baseURL!, 3);
   const readings = await fetch(`${baseURL}/api/v1/feeds/${orderId}/readings`, { headers: { Authorization: `Bearer ${key}` } });
   expect(readings.status).toBe(200);
   const body = (await readings.json()) as { readings: Array<{ device: string; cell: string; values: Record<string, number> }> };
@@ -258,7 +200,7 @@ test("a device sale moves the token and the payment together", async ({ page, wa
   expect(sold).toBeDefined();
   const at = sold!.blockNumber;
   const ownerAt = (blockNumber: bigint) => publicClient.readContract({ address: DeviceRegistry, abi: deviceRegistryAbi, functionName: "ownerOf", args: [tokenId], blockNumber });
-  const dusdAt = (account: Address, blockNumber: bigint) => publicClient.readContract({ address: contracts().Stablecoin, abi: demoTokenAbi, functionName: "balanceOf", args: [account], blockNumber });
+  const dusdAt = dusdBalance;
   const price = 250_000_000n;
   const fee = (price * feeBps) / 10_000n;
   expect(await ownerAt(at - 1n)).toBe(seller.address);

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import "@/components/market/market.css";
+import { ListingsMap } from "@/components/market/listings-map";
 import { db } from "@/lib/db/client";
 import { shortAddress } from "@/lib/devices/format";
 import { formatAmount } from "@/lib/market/format";
@@ -25,6 +26,12 @@ export default async function MarketPage({ searchParams }: { searchParams: Promi
   const [page, requests] = await Promise.all([browseListings(db(), query), openRequests(db(), { limit: 10 })]);
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   const pageHref = (n: number) => `/market?${new URLSearchParams({ ...raw, page: String(n) }).toString()}`;
+  // List or map of the same filtered page; the choice is in the URL like the filters.
+  const showMap = raw.view === "map";
+  const viewHref = (view: "list" | "map") => {
+    const { view: _view, ...rest } = raw;
+    return `/market?${new URLSearchParams(view === "map" ? { ...rest, view } : rest).toString()}`;
+  };
 
   return (
     <section aria-labelledby="page-title">
@@ -60,9 +67,21 @@ export default async function MarketPage({ searchParams }: { searchParams: Promi
             <option value="price_desc">Price, high to low</option>
           </select>
         </label>{" "}
+        {showMap && <input type="hidden" name="view" value="map" />}
         <button type="submit">Filter</button>
       </form>
       {!parsed.success && <p role="alert">Some filters were invalid and were ignored.</p>}
+
+      <nav aria-label="View" className="market-views">
+        <Link href={viewHref("list")} aria-current={showMap ? undefined : "page"}>
+          List
+        </Link>{" "}
+        ·{" "}
+        <Link href={viewHref("map")} aria-current={showMap ? "page" : undefined} data-testid="market-map-link">
+          Map
+        </Link>
+      </nav>
+      {showMap && <ListingsMap listings={page.items.map((listing) => ({ id: listing.id, title: listing.title, cells: listing.cellsR7 }))} />}
 
       <table className="device-table" data-testid="market-listings">
         <caption className="muted">
