@@ -129,7 +129,7 @@ test("an owner lists a feed, a consumer buys it in the wallet and reads it with 
   const listingId = listingPath.split("/").at(-1)!;
   const onchainListingId = ((await (await fetch(`${baseURL}/api/market/listings/${listingId}`)).json()) as { onchainId: Hex }).onchainId;
   const block = await publicClient.getBlock();
-  const expiresAt = block.timestamp + 45n;
+  const expiresAt = block.timestamp + 60n;
   const receipt = await publicClient.waitForTransactionReceipt({
     hash: await secondWallet.writeContract({ address: Marketplace, abi: marketplaceAbi, functionName: "createOrder", args: [seller.address, Stablecoin, 1_000_000n, 1n, expiresAt, onchainListingId] }),
   });
@@ -143,7 +143,7 @@ test("an owner lists a feed, a consumer buys it in the wallet and reads it with 
         if (response.status() === 201) secondKey = ((await response.json()) as { key: string }).key;
         return response.status();
       },
-      { timeout: 40_000, intervals: [1_000] },
+      { timeout: 50_000, intervals: [1_000] },
     )
     .toBe(201);
   const crossed = await fetch(`${baseURL}/api/v1/feeds/${orderId}/readings`, { headers: { Authorization: `Bearer ${secondKey}` } });
@@ -152,7 +152,7 @@ test("an owner lists a feed, a consumer buys it in the wallet and reads it with 
   expect((await fetch(`${baseURL}/api/v1/feeds/${secondOrderId}/readings`, { headers: { Authorization: `Bearer ${secondKey}` } })).status).toBe(200);
   // The order (and so its key) expires at a chain timestamp: wait for the clock, not for a guess.
   await expect
-    .poll(async () => (await fetch(`${baseURL}/api/v1/feeds/${secondOrderId}/readings`, { headers: { Authorization: `Bearer ${secondKey}` } })).status, { timeout: 90_000, intervals: [2_000] })
+    .poll(async () => (await fetch(`${baseURL}/api/v1/feeds/${secondOrderId}/readings`, { headers: { Authorization: `Bearer ${secondKey}` } })).status, { timeout: 150_000, intervals: [2_000] })
     .toBe(401);
   const expired = await fetch(`${baseURL}/api/v1/feeds/${secondOrderId}/readings`, { headers: { Authorization: `Bearer ${secondKey}` } });
   expect(((await expired.json()) as { error: { code: string } }).error.code).toBe("api_key_expired");
