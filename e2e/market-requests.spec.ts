@@ -50,10 +50,10 @@ test("a request picked on the map reaches a fitting owner, who answers with a li
   await expect(form.getByText("Pick at least one cell on the map or type one")).toBeVisible();
   await expect(form.getByText("Enter a price")).toBeVisible();
 
-  await form.getByLabel("Title").fill(title);
-  await form.getByLabel("Metric").selectOption("pm25");
-  await form.getByLabel("Add a place").fill("Lisbon");
-  await form.getByLabel("Add a place").press("Enter");
+  await form.getByLabel("Title", { exact: true }).fill(title);
+  await form.getByLabel("Metric", { exact: true }).selectOption("pm25");
+  await form.getByLabel("Add a place", { exact: true }).fill("Lisbon");
+  await form.getByLabel("Add a place", { exact: true }).press("Enter");
   const cellsField = form.getByLabel("H3 cells (click the map, add a place, or type them)");
   await expect(cellsField).toHaveValue(lisbonCell);
   const count = consumerPage.getByTestId("picked-count");
@@ -89,8 +89,8 @@ test("a request picked on the map reaches a fitting owner, who answers with a li
   // 3. The listing form comes prefilled from the request; the owner picks the device and a price.
   await expect(page.getByTestId("answering-request")).toContainText(title);
   const listing = page.getByTestId("new-listing");
-  await expect(listing.getByLabel("Title")).toHaveValue(title);
-  await expect(listing.getByRole("checkbox", { name: "pm25" })).toBeChecked();
+  await expect(listing.getByLabel("Title", { exact: true })).toHaveValue(title);
+  await expect(listing.getByRole("checkbox", { name: "pm25", exact: true })).toBeChecked();
   await expect(listing.getByLabel("Area as H3 cells (optional)")).toHaveValue(lisbonCell);
   await page.getByTestId(`pick-device-${device.toLowerCase()}`).check();
   await listing.getByLabel("Price per month (dUSD)").fill("45");

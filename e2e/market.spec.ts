@@ -67,9 +67,9 @@ test("an owner lists a feed, a consumer buys it in the wallet and reads it with 
   await expect(form.getByText("Pick at least one of your devices")).toBeVisible();
   await expect(form.getByText("Enter a price")).toBeVisible();
 
-  await form.getByLabel("Title").fill(`PM2.5 Berlin-Mitte ${runSeed.slice(-6)}`);
+  await form.getByLabel("Title", { exact: true }).fill(`PM2.5 Berlin-Mitte ${runSeed.slice(-6)}`);
   await page.getByTestId(`pick-device-${feedDevice.toLowerCase()}`).check();
-  await form.getByRole("checkbox", { name: "pm25" }).check();
+  await form.getByRole("checkbox", { name: "pm25", exact: true }).check();
   await form.getByLabel("Area as H3 cells (optional)").fill(feedCell);
   await form.getByLabel("Price per month (dUSD)").fill("30");
   await page.getByTestId("new-listing-submit").click();
@@ -174,7 +174,7 @@ test("a device sale moves the token and the payment together", async ({ page, wa
   await form.getByRole("radio", { name: /Device for sale/ }).check();
   await page.getByTestId(`pick-device-${saleDevice.toLowerCase()}`).check();
   await expect(form.getByText("No reward epochs yet")).toBeVisible();
-  await form.getByLabel("Title").fill(`Air sensor for sale ${runSeed.slice(-6)}`);
+  await form.getByLabel("Title", { exact: true }).fill(`Air sensor for sale ${runSeed.slice(-6)}`);
   await form.getByLabel("Price (dUSD)").fill("250");
   await page.getByTestId("new-listing-submit").click();
   const created = page.getByTestId("new-listing-created");
