@@ -67,7 +67,8 @@ test("an owner lists a feed, a consumer buys it in the wallet and reads it with 
   await expect(form.getByText("Pick at least one of your devices")).toBeVisible();
   await expect(form.getByText("Enter a price")).toBeVisible();
 
-  await form.getByLabel("Title", { exact: true }).fill(`PM2.5 Berlin-Mitte ${runSeed.slice(-6)}`);
+  const tag = `mitte${Date.now().toString(36)}`;
+  await form.getByLabel("Title", { exact: true }).fill(`PM2.5 Berlin-Mitte ${tag}`);
   await page.getByTestId(`pick-device-${feedDevice.toLowerCase()}`).check();
   await form.getByRole("checkbox", { name: "pm25", exact: true }).check();
   await form.getByLabel("Area as H3 cells (optional)").fill(feedCell);
@@ -77,6 +78,17 @@ test("an owner lists a feed, a consumer buys it in the wallet and reads it with 
   await expect(link).toBeVisible();
   const listingPath = (await link.getAttribute("href"))!;
   expect(listingPath).toMatch(/^\/market\/listings\/[0-9a-f-]{36}$/);
+
+  // Browse: the filters live in the URL; the map view draws the same page of listings.
+  await page.goto(`/market?q=${tag}&max=29.99`);
+  await expect(page.getByTestId("market-listings").getByRole("link", { name: `PM2.5 Berlin-Mitte ${tag}` })).toHaveCount(0);
+  await page.goto(`/market?q=${tag}&max=30&cell=${feedCell}&kind=FEED`);
+  await expect(page.getByTestId("market-listings").getByRole("link", { name: `PM2.5 Berlin-Mitte ${tag}` })).toBeVisible();
+  await page.getByTestId("market-map-link").click();
+  await expect(page).toHaveURL(/view=map/);
+  await expect(page).toHaveURL(new RegExp(`q=${tag}`));
+  await expect(page.getByTestId("market-map").locator("canvas")).toBeVisible();
+  await expect(page.getByTestId("market-listings").getByRole("link", { name: `PM2.5 Berlin-Mitte ${tag}` })).toBeVisible();
 
   // 2. A consumer gets demo dUSD from the faucet and buys 30 days (30 dUSD) through the wallet.
   const buyerPage = await signedInPage(browser, BUYER, listingPath);

@@ -5,6 +5,7 @@ import { ListingsMap } from "@/components/market/listings-map";
 import { db } from "@/lib/db/client";
 import { shortAddress } from "@/lib/devices/format";
 import { formatAmount } from "@/lib/market/format";
+import { parseDusd } from "@/lib/market/forms";
 import { browseListings } from "@/lib/market/listings";
 import { openRequests } from "@/lib/market/requests";
 import { browseListingsSchema } from "@/lib/market/schemas";
@@ -21,7 +22,10 @@ function priceLabel(kind: keyof typeof KIND_LABELS, price: string, unit: string)
 
 export default async function MarketPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = Object.fromEntries(Object.entries(await searchParams).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== ""));
-  const parsed = browseListingsSchema.safeParse(raw);
+  // The form's prices are in dUSD (min, max); the query's in the token's smallest unit (minPrice, maxPrice, as the API).
+  const inSmallestUnits = (text: string | undefined) => (text === undefined ? undefined : (parseDusd(text)?.toString() ?? "invalid"));
+  const { min, max, ...rest } = raw;
+  const parsed = browseListingsSchema.safeParse({ ...rest, minPrice: inSmallestUnits(min) ?? rest.minPrice, maxPrice: inSmallestUnits(max) ?? rest.maxPrice });
   const query = parsed.success ? parsed.data : browseListingsSchema.parse({});
   const [page, requests] = await Promise.all([browseListings(db(), query), openRequests(db(), { limit: 10 })]);
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
@@ -58,6 +62,15 @@ export default async function MarketPage({ searchParams }: { searchParams: Promi
         </label>{" "}
         <label>
           Project <input name="project" defaultValue={raw.project ?? ""} size={12} />
+        </label>{" "}
+        <label>
+          Price from <input name="min" defaultValue={raw.min ?? ""} inputMode="decimal" size={6} placeholder="0" />
+        </label>{" "}
+        <label>
+          to <input name="max" defaultValue={raw.max ?? ""} inputMode="decimal" size={6} placeholder="any" /> dUSD
+        </label>{" "}
+        <label>
+          H3 cell <input name="cell" defaultValue={raw.cell ?? ""} size={15} spellCheck={false} />
         </label>{" "}
         <label>
           Sort{" "}
