@@ -1,12 +1,14 @@
 "use client";
 
 import { useState } from "react";
-import type { Abi, Address, Hex } from "viem";
+import { parseEventLogs, type Abi, type Address, type Hex, type TransactionReceipt } from "viem";
 import { demoTokenAbi, deviceRegistryAbi, marketplaceAbi } from "@/lib/chain/abi.generated";
 import { formatAmount } from "@/lib/market/format";
 import { feedOrderTerms, serviceOrderTerms } from "@/lib/market/order-terms";
 import { usePublicConfig } from "@/components/public-config-context";
 import { TransactionSteps } from "@/components/devices/transaction-steps";
+import { CreateKeyButton } from "./create-key-button";
+import { FaucetButton } from "./faucet-button";
 import { useMarketTransaction } from "./use-market-transaction";
 
 export interface BuyPanelProps {
@@ -16,6 +18,14 @@ export interface BuyPanelProps {
   unit: string;
   onchainId: Hex;
   device: Address;
+  /** The server's faucet works (local demo chain): offer demo dUSD next to the buy button. */
+  faucet: boolean;
+}
+
+/** The id of the order a createOrder receipt created. */
+function createdOrderId(receipt: TransactionReceipt): string | null {
+  const [created] = parseEventLogs({ abi: marketplaceAbi, eventName: "OrderCreated", logs: receipt.logs });
+  return created ? created.args.orderId.toString() : null;
 }
 
 /** Unix seconds now: the order's expiry counts from when it is sent. */
@@ -28,12 +38,13 @@ function unixNow(): bigint {
  * the order (feeds, services) or buy the device (token and payment swap in
  * one transaction). The seller of a device lists it on-chain from here too.
  */
-export function BuyPanel({ kind, seller, price, unit, onchainId, device }: BuyPanelProps) {
+export function BuyPanel({ kind, seller, price, unit, onchainId, device, faucet }: BuyPanelProps) {
   const { contracts } = usePublicConfig();
   const { state, send, busy, account } = useMarketTransaction();
   const [quantity, setQuantity] = useState(kind === "FEED" ? 30 : 1);
   const [stepTitle, setStepTitle] = useState("");
   const [done, setDone] = useState<string | null>(null);
+  const [orderId, setOrderId] = useState<string | null>(null);
   const marketplace = contracts?.Marketplace;
   const stablecoin = contracts?.Stablecoin;
   if (!marketplace || !stablecoin) return <p className="muted">The marketplace contracts are not configured on this chain.</p>;
@@ -45,18 +56,22 @@ export function BuyPanel({ kind, seller, price, unit, onchainId, device }: BuyPa
   const total = shown ? shown.total : BigInt(price);
   const market = { address: marketplace, abi: marketplaceAbi as Abi };
 
-  async function step(title: string, call: Parameters<typeof send>[0]): Promise<boolean> {
+  async function step(title: string, call: Parameters<typeof send>[0]): Promise<TransactionReceipt | null> {
     setStepTitle(title);
     return send(call);
   }
 
   async function buy() {
     setDone(null);
+    setOrderId(null);
     if (!(await step("1 of 2 · Allow the escrow to take the payment", { address: stablecoin as Address, abi: demoTokenAbi as Abi, functionName: "approve", args: [marketplace, total] }))) return;
     const terms = termsAt(unixNow());
     if (terms) {
-      if (await step("2 of 2 · Pay into escrow", { ...market, functionName: "createOrder", args: [seller, stablecoin, terms.pricePerUnit, terms.totalUnits, terms.expiresAt, onchainId] })) {
-        setDone("Order placed. It appears on your dashboard once indexed; create an API key for it there.");
+      const receipt = await step("2 of 2 · Pay into escrow", { ...market, functionName: "createOrder", args: [seller, stablecoin, terms.pricePerUnit, terms.totalUnits, terms.expiresAt, onchainId] });
+      if (receipt) {
+        const created = createdOrderId(receipt);
+        setOrderId(created);
+        setDone(`Order #${created ?? "?"} placed: your payment is in escrow and reaches the seller as delivery is attested. Create an API key to read the feed.`);
       }
     } else if (await step("2 of 2 · Buy the device", { ...market, functionName: "buyDevice", args: [BigInt(device), total] })) {
       setDone("The device is yours: token and payment moved in one transaction.");
@@ -93,6 +108,7 @@ export function BuyPanel({ kind, seller, price, unit, onchainId, device }: BuyPa
             {kind === "DEVICE" ? "Buy the device" : "Pay into escrow"}
           </button>
           {!account && <p className="muted">Connect your wallet to buy.</p>}
+          {account && faucet && <FaucetButton />}
         </>
       )}
       <TransactionSteps state={state} title={stepTitle} />
@@ -100,6 +116,11 @@ export function BuyPanel({ kind, seller, price, unit, onchainId, device }: BuyPa
         <p role="status" data-testid="buy-done">
           {done}
         </p>
+      )}
+      {orderId && kind !== "DEVICE" && (
+        <div data-testid="order-key">
+          <CreateKeyButton orderId={orderId} waitForIndexing />
+        </div>
       )}
     </section>
   );

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback } from "react";
-import type { Abi, Address } from "viem";
+import type { Abi, Address, TransactionReceipt } from "viem";
 import { useChainTransaction } from "@/components/use-chain-transaction";
 
 export interface MarketCall {
@@ -13,10 +13,12 @@ export interface MarketCall {
 
 /**
  * Market transactions (token approvals, orders, device sales), sent one after
- * another through the shared simulate → sign → confirm flow.
+ * another through the shared simulate → sign → confirm flow. `send` resolves
+ * with the receipt (to read the order id from its logs), or null after a
+ * failure shown in `state`.
  */
 export function useMarketTransaction() {
   const { state, send: sendCall, busy, address } = useChainTransaction();
-  const send = useCallback(async (call: MarketCall): Promise<boolean> => (await sendCall(call)) !== null, [sendCall]);
+  const send = useCallback(async (call: MarketCall): Promise<TransactionReceipt | null> => sendCall(call), [sendCall]);
   return { state, send, busy, account: address };
 }

@@ -33,3 +33,8 @@ export async function dripStablecoin(options: FaucetOptions, to: Address, bucket
   await publicClient.waitForTransactionReceipt({ hash });
   return { amount: FAUCET_AMOUNT.toString(), txHash: hash };
 }
+
+/** Whether this server can run the faucet: the local demo chain with a deployed Stablecoin (the button hides otherwise). */
+export function faucetAvailable(chainId: number, stablecoin: Address | undefined): boolean {
+  return chainId === ANVIL_CHAIN_ID && stablecoin !== undefined;
+}

@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import "@/components/market/market.css";
 import { CreateKeyButton } from "@/components/market/create-key-button";
+import { FaucetButton } from "@/components/market/faucet-button";
 import { getSession } from "@/lib/auth/session";
 import { serverEnv } from "@/lib/config/env";
+import { getPublicConfig } from "@/lib/config/public";
 import { db } from "@/lib/db/client";
 import { shortAddress } from "@/lib/devices/format";
 import { buyerDashboard, sellerDashboard, type OrderView } from "@/lib/market/dashboard";
+import { faucetAvailable } from "@/lib/market/faucet";
 import { formatAmount } from "@/lib/market/format";
 
 export const metadata: Metadata = { title: "Market dashboard" };
@@ -64,27 +68,44 @@ export default async function MarketDashboardPage() {
     );
   }
   const chainId = serverEnv().CHAIN_ID;
+  const config = getPublicConfig();
+  const faucet = faucetAvailable(config.chainId, config.contracts?.Stablecoin);
   const [seller, buyer] = await Promise.all([sellerDashboard(db(), session.address, chainId), buyerDashboard(db(), session.address, chainId)]);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Market dashboard</h1>
       <p>
-        <Link href="/market">Browse the market</Link> · <Link href="/market/docs">Feed API</Link>
+        <Link href="/market">Browse the market</Link> · <Link href="/market/new">New listing</Link> · <Link href="/market/requests/new">New request</Link> · <Link href="/market/docs">Feed API</Link>
       </p>
+      {faucet && <FaucetButton />}
 
       <h2>Selling</h2>
       <p data-testid="seller-income">
         Income so far: <strong>{formatAmount(seller.income)}</strong> · still in escrow: {formatAmount(seller.pending)}
       </p>
       {seller.matches.length > 0 && (
-        <p className="card" data-testid="seller-matches">
-          {seller.matches.length} open request{seller.matches.length === 1 ? "" : "s"} want{seller.matches.length === 1 ? "s" : ""} data your devices
-          report where they are: {seller.matches.map((match) => `${match.request.metric} (${match.devices.length} device${match.devices.length === 1 ? "" : "s"})`).join(", ")}.
-        </p>
+        <div className="card" data-testid="seller-matches">
+          <p>
+            <strong>
+              {seller.matches.length} open request{seller.matches.length === 1 ? "" : "s"} want{seller.matches.length === 1 ? "s" : ""} data your devices report where they are:
+            </strong>
+          </p>
+          <ul>
+            {seller.matches.map((match) => (
+              <li key={match.request.id}>
+                <Link href={`/market/requests/${match.request.id}`}>{match.request.title}</Link>: {match.request.metric} from {match.request.deviceCount} device
+                {match.request.deviceCount === 1 ? "" : "s"}, budget {formatAmount(match.request.budget)} · {match.devices.length} of your devices fit ·{" "}
+                <Link href={`/market/new?request=${match.request.id}`}>Respond with a listing</Link>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       <h3>Listings</h3>
       {seller.listings.length === 0 ? (
-        <p className="muted">No active listings.</p>
+        <p className="muted">
+          No active listings. <Link href="/market/new">List a feed, a service or a device</Link>.
+        </p>
       ) : (
         <ul data-testid="seller-listings">
           {seller.listings.map((listing) => (

@@ -1,13 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import "@/components/market/market.css";
 import { notFound } from "next/navigation";
 import { BuyPanel } from "@/components/market/buy-panel";
+import { getPublicConfig } from "@/lib/config/public";
 import { db } from "@/lib/db/client";
 import { shortAddress } from "@/lib/devices/format";
 import { ListingNotFoundError } from "@/lib/market/errors";
+import { faucetAvailable } from "@/lib/market/faucet";
 import { formatAmount } from "@/lib/market/format";
 import { listingDetail, type ListingDetail } from "@/lib/market/listings";
 import { listingIdSchema } from "@/lib/market/schemas";
+import { deviceEarnings } from "@/lib/market/seller-devices";
+import { formatReward } from "@/lib/rewards/format";
 
 export const metadata: Metadata = { title: "Listing" };
 
@@ -24,6 +29,9 @@ async function load(id: string): Promise<ListingDetail> {
 
 export default async function ListingPage({ params }: { params: Promise<{ id: string }> }) {
   const listing = await load((await params).id);
+  const config = getPublicConfig();
+  const faucet = faucetAvailable(config.chainId, config.contracts?.Stablecoin);
+  const earned = listing.kind === "DEVICE" && listing.devices[0] ? await deviceEarnings(db(), listing.devices[0]) : null;
   const price = listing.kind === "FEED" ? `${formatAmount(listing.price)} per month` : listing.kind === "SERVICE" ? `${formatAmount(listing.price)} per ${listing.unit}` : formatAmount(listing.price);
   return (
     <section aria-labelledby="page-title">
@@ -40,7 +48,7 @@ export default async function ListingPage({ params }: { params: Promise<{ id: st
       <p className="muted">Area: {listing.cellsR7.length} H3 cell{listing.cellsR7.length === 1 ? "" : "s"} (resolution 7)</p>
 
       {listing.status === "ACTIVE" && listing.devices[0] && (
-        <BuyPanel kind={listing.kind} seller={listing.seller} price={listing.price} unit={listing.unit} onchainId={listing.onchainId as `0x${string}`} device={listing.devices[0]} />
+        <BuyPanel kind={listing.kind} seller={listing.seller} price={listing.price} unit={listing.unit} onchainId={listing.onchainId as `0x${string}`} device={listing.devices[0]} faucet={faucet} />
       )}
 
       <h2>Devices</h2>
@@ -73,6 +81,28 @@ export default async function ListingPage({ params }: { params: Promise<{ id: st
 
       {listing.kind === "DEVICE" && (
         <>
+          <h2>Earning history</h2>
+          {earned && earned.earnings.length > 0 ? (
+            <table className="device-table" data-testid="listing-earnings">
+              <caption>Rewards earned so far: {formatReward(earned.earnedTotal)}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Epoch start (UTC)</th>
+                  <th scope="col">Reward</th>
+                </tr>
+              </thead>
+              <tbody>
+                {earned.earnings.map((earning) => (
+                  <tr key={earning.windowStart}>
+                    <td>{earning.windowStart.slice(0, 16).replace("T", " ")}</td>
+                    <td>{formatReward(earning.amount)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="muted">No reward epochs yet.</p>
+          )}
           <h2>Sale history</h2>
           {listing.saleHistory.length === 0 ? (
             <p className="muted">Never sold through the market.</p>
