@@ -10,6 +10,7 @@ import { deviceRegistryAbi, marketplaceAbi } from "@/lib/chain/abi.generated";
 import { shortAddress } from "@/lib/devices/format";
 import { fieldErrors, listingFormSchema, type ListingBody } from "@/lib/market/forms";
 import type { SellableDevice } from "@/lib/market/seller-devices";
+import { SERVICE_UNITS, SERVICE_UNIT_NAMES } from "@/lib/market/service-units";
 import { formatReward } from "@/lib/rewards/format";
 import { useMarketTransaction } from "./use-market-transaction";
 
@@ -17,7 +18,7 @@ type Kind = ListingBody["kind"];
 
 const KINDS: Array<{ kind: Kind; label: string; help: string }> = [
   { kind: "FEED", label: "Data feed", help: "Buyers pay per month for your devices' readings through an API key." },
-  { kind: "SERVICE", label: "Service", help: "Something your devices deliver in units (GPS correction minutes, kWh, GB), priced per unit." },
+  { kind: "SERVICE", label: "Service", help: "Something your devices deliver in units the hub can measure from their signed data (GPS correction minutes, online minutes, readings), priced per unit." },
   { kind: "DEVICE", label: "Device for sale", help: "Sell the device itself: its token and the payment swap in one transaction." },
 ];
 
@@ -49,7 +50,7 @@ export function NewListingForm({ devices, metricNames, prefill }: { devices: Sel
   const [picked, setPicked] = useState<string[]>([]);
   const [metrics, setMetrics] = useState<string[]>(prefill?.metrics ?? []);
   const [cells, setCells] = useState(prefill?.cells.join(", ") ?? "");
-  const [unit, setUnit] = useState("");
+  const [unit, setUnit] = useState<string>(SERVICE_UNIT_NAMES[0]);
   const [price, setPrice] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [submitError, setSubmitError] = useState<string | null>(null);
@@ -223,7 +224,13 @@ export function NewListingForm({ devices, metricNames, prefill }: { devices: Sel
       {kind === "SERVICE" && (
         <>
           <label htmlFor={`${ids}-unit`}>Unit</label>
-          <input id={`${ids}-unit`} value={unit} onChange={(e) => setUnit(e.target.value)} placeholder="kwh, gb, gps-minute" maxLength={32} {...field("unit")} />
+          <select id={`${ids}-unit`} value={unit} onChange={(e) => setUnit(e.target.value)} {...field("unit")}>
+            {SERVICE_UNIT_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {SERVICE_UNITS[name].label}
+              </option>
+            ))}
+          </select>
           {errorOf("unit")}
         </>
       )}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { STABLECOIN_DECIMALS } from "./format";
 import { metricSchema } from "./schemas";
+import { SERVICE_UNIT_NAMES } from "./service-units";
 
 /**
  * The browser's "new listing" and "new request" forms: what a person types
@@ -51,7 +52,7 @@ export const listingFormSchema = z.discriminatedUnion("kind", [
     devices: devicesField,
     metrics: metricsField,
     cells: cellsField,
-    unit: z.string().trim().toLowerCase().regex(/^[a-z0-9-]{1,32}$/, "A short unit name such as kwh, gb or gps-minute"),
+    unit: z.enum(SERVICE_UNIT_NAMES, "Pick a unit the hub can measure"),
   }),
   z.object({ kind: z.literal("DEVICE"), title, description, price: dusdField, devices: z.array(z.string()).length(1, "Pick the one device to sell") }),
 ]);
