@@ -55,7 +55,8 @@ export default defineConfig({
   webServer: {
     command: "npx tsx --conditions=react-server scripts/start.ts",
     url: `${APP_URL}/api/health`,
-    timeout: 300_000,
+    // The start script runs `next build` first when the build is stale: 3–6 minutes on a busy 2-core machine.
+    timeout: 600_000,
     reuseExistingServer: false,
     // Without this Playwright SIGKILLs the start script, orphaning the servers it spawned detached.
     gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
