@@ -1,7 +1,8 @@
 import "server-only";
-import { createPublicClient, createWalletClient, http, type Address, type Hex, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { marketplaceAbi } from "../chain/abi.generated";
+import { chainTransport, type RpcEndpoints } from "../chain/transport";
 import type { PrismaClient } from "../db/generated/client";
 import type { WorkerJob } from "../worker/loop";
 
@@ -13,7 +14,9 @@ export const DEFAULT_MIN_ONLINE_HOURS = 12;
 const ATTESTATION_LOCK_CLASS = 7_007;
 
 export interface AttestationOptions {
-  rpcUrl: string;
+  /** One RPC URL or an ordered list (fallbacks). */
+  rpcUrl: RpcEndpoints;
+  rpcTimeoutMs?: number;
   chainId: number;
   marketplace: Address;
   /** The attester's key (Marketplace.isAttester). */
@@ -50,9 +53,10 @@ export function finishedPeriods(createdAt: Date, totalUnits: bigint, now: number
  */
 export async function runAttestationRound(db: PrismaClient, options: AttestationOptions): Promise<AttestationOutcome> {
   const { chainId, marketplace, clock = Date.now, minOnlineHours = DEFAULT_MIN_ONLINE_HOURS, log = () => undefined } = options;
-  const publicClient: PublicClient = createPublicClient({ transport: http(options.rpcUrl) });
+  const transport = chainTransport(options.rpcUrl, { timeoutMs: options.rpcTimeoutMs });
+  const publicClient: PublicClient = createPublicClient({ transport });
   const account = privateKeyToAccount(options.attesterKey);
-  const wallet = createWalletClient({ account, transport: http(options.rpcUrl) });
+  const wallet = createWalletClient({ account, transport });
   const now = clock();
 
   return db.$transaction(
