@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseServerEnv } from "../config/env";
-import { chainTransport, redactRpcUrl, rpcEndpointList } from "./transport";
+import { ContractFunctionRevertedError, createPublicClient, parseAbi } from "viem";
+import { chainTransport, isRpcUnavailable, redactRpcUrl, rpcEndpointList } from "./transport";
 
 describe("RPC endpoints", () => {
   it("RPC_URLS is a comma-separated list in order; RPC_URL is its first entry", () => {
@@ -42,5 +43,15 @@ describe("RPC endpoints", () => {
   it("logs show an endpoint's host, never its key", () => {
     expect(redactRpcUrl("https://iotex.example.com/v3/secret-key?x=1")).toBe("https://iotex.example.com");
     expect(redactRpcUrl("https://user:pw@node.example:8443/rpc")).toBe("https://node.example:8443");
+  });
+});
+
+describe("isRpcUnavailable", () => {
+  it("a refused connection is unavailability; a revert or a plain error is not", async () => {
+    const client = createPublicClient({ transport: chainTransport(["http://127.0.0.1:1", "http://127.0.0.1:2"], { retryCount: 0, timeoutMs: 1000 }) });
+    const refused = await client.getBlockNumber().catch((error: unknown) => error);
+    expect(isRpcUnavailable(refused)).toBe(true);
+    expect(isRpcUnavailable(new Error("connect ECONNREFUSED"))).toBe(false);
+    expect(isRpcUnavailable(new ContractFunctionRevertedError({ abi: parseAbi(["function f()"]), functionName: "f" }))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { fallback, http, type Transport } from "viem";
+import { BaseError, fallback, http, HttpRequestError, SocketClosedError, TimeoutError, WaitForTransactionReceiptTimeoutError, type Transport } from "viem";
 
 /** One RPC URL, or an ordered list of them (the first is preferred; the rest are fallbacks). */
 export type RpcEndpoints = string | readonly string[];
@@ -47,4 +47,16 @@ export function redactRpcUrl(url: string): string {
   } catch {
     return "(invalid URL)";
   }
+}
+
+/**
+ * True when the error says no node could be reached or none answered in time (refused,
+ * reset, timed out, HTTP 5xx/429), as opposed to an answer (a revert, a bad nonce). Such a
+ * failure says nothing about the work itself: retry it later without counting it as an attempt.
+ */
+export function isRpcUnavailable(error: unknown): boolean {
+  return (
+    error instanceof BaseError &&
+    error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof SocketClosedError || e instanceof WaitForTransactionReceiptTimeoutError) !== null
+  );
 }
