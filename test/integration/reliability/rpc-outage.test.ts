@@ -33,6 +33,8 @@ import { restartableAnvil } from "./endpoints";
 
 const EPOCH_SECONDS = 600;
 const ATTEMPT_LIMIT = 5; // createRewardEpochJob's default maxAttempts: the outage must outlast it
+/** The soak run keeps the chain down longer than the failures above need. */
+const MIN_OUTAGE_MS = Number(process.env.RPC_OUTAGE_SECONDS ?? 0) * 1000;
 const dir = tempDir();
 const admin = privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY);
 const epoch = Math.floor(Date.now() / 1000 / EPOCH_SECONDS) - 1;
@@ -143,6 +145,7 @@ describe("RPC outage", () => {
 
     // ── Outage: the chain goes away, then the worker starts (as after a deploy during an outage).
     await chain.stop();
+    const outageStarted = Date.now();
     worker = startScript("scripts/worker.ts", {
       NODE_ENV: "production",
       DATABASE_URL: database.url,
@@ -177,6 +180,7 @@ describe("RPC outage", () => {
     expect((await db.indexerCursor.findFirstOrThrow()).blockNumber).toBeLessThan(headBefore);
 
     // ── The chain comes back with its state; nothing is restarted.
+    await sleep(Math.max(0, outageStarted + MIN_OUTAGE_MS - Date.now()));
     await chain.start();
     expect(await publicClient.getBlockNumber({ cacheTime: 0 })).toBe(headBefore);
     const confirmed = await until("the epoch confirmed after the outage", async () => {
@@ -203,5 +207,5 @@ describe("RPC outage", () => {
     // Ingest during the outage stored each message once.
     const { rows } = await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM ingest.telemetry WHERE device = $1", [Buffer.from(devices[2]!.address.slice(2), "hex")]);
     expect(rows[0]!.n).toBe("3");
-  }, 600_000);
+  }, 600_000 + MIN_OUTAGE_MS);
 });
