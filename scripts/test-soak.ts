@@ -6,6 +6,8 @@
  * set on its own too (see the table below). FUZZ_SEED replays a chaos run.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 300);
@@ -40,6 +42,23 @@ const files = [
   "test/integration/ingest/kill-broker.test.ts",
   "test/integration/processing/kill-worker.test.ts",
 ];
+// `npm run test:soak -- db-restart` runs only the files whose path contains an argument.
+const filters = process.argv.slice(2);
+const selected = filters.length ? files.filter((file) => filters.some((filter) => file.includes(filter))) : files;
 console.log(`soak: ${seconds} s; ${Object.keys(knobs).map((name) => `${name}=${env[name]}`).join(" ")}`);
-const child = spawn(join(process.cwd(), "node_modules", ".bin", "vitest"), ["run", "--project", "integration", ...files], { env, stdio: "inherit" });
-child.on("exit", (code) => process.exit(code ?? 1));
+// The verdict comes from vitest's JSON report, as in scripts/test.ts: a soak run once exited 0 with a failed test.
+const reportDir = mkdtempSync(join(tmpdir(), "depinhub-soak-"));
+const report = join(reportDir, "soak.json");
+const child = spawn(join(process.cwd(), "node_modules", ".bin", "vitest"), ["run", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...selected], { env, stdio: "inherit" });
+child.on("exit", (code) => {
+  let failed = 1;
+  try {
+    const counts = JSON.parse(readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number };
+    failed = counts.numFailedTests;
+    console.log(`soak: ${counts.numPassedTests} passed, ${counts.numFailedTests} failed`);
+  } catch {
+    console.log("soak: vitest wrote no report");
+  }
+  rmSync(reportDir, { recursive: true, force: true });
+  process.exit(failed === 0 && code === 0 ? 0 : 1);
+});
