@@ -16,7 +16,8 @@ import { createMapRefreshJob } from "../lib/map/refresh";
 import { createHourlyProcessingJob } from "../lib/processing/hourly-job";
 import { createRateLimitCleanupJob } from "../lib/http/shared-rate-limit";
 import { createAlertsJob } from "../lib/admin/alerts";
-import { createPublicClient, createWalletClient, http } from "viem";
+import { createPublicClient, createWalletClient } from "viem";
+import { chainTransport, redactRpcUrl } from "../lib/chain/transport";
 import { privateKeyToAccount } from "viem/accounts";
 import { createRewardEpochJob } from "../lib/rewards/epoch-job";
 import type { WorkerJob } from "../lib/worker/loop";
@@ -34,10 +35,11 @@ function indexerJobs(env: ServerEnv, log: (message: string) => void): WorkerJob[
     return [];
   }
   const settings = indexerSettings(env, deployment.chainId);
+  if (env.RPC_URLS.length > 1) log(`chain RPC: ${env.RPC_URLS.length} endpoints, tried in order (${env.RPC_URLS.map(redactRpcUrl).join(", ")})`);
   log(`indexing chain ${deployment.chainId} from block ${deployment.blockNumber} (${settings.confirmations} confirmation(s), ${settings.batchBlocks} blocks per batch)`);
-  const jobs = [createIndexerJob(new ChainIndexer({ rpcUrl: env.RPC_URL, deployment, ...settings, log }))];
+  const jobs = [createIndexerJob(new ChainIndexer({ rpcUrl: env.RPC_URLS, rpcTimeoutMs: env.RPC_TIMEOUT_MS, deployment, ...settings, log }))];
   const attesterKey = (env.MARKET_ATTESTER_PRIVATE_KEY ?? env.DEPLOYER_PRIVATE_KEY ?? (deployment.chainId === ANVIL_CHAIN_ID ? LOCAL_DEV_PRIVATE_KEY : undefined)) as Hex | undefined;
-  if (attesterKey) jobs.push(createAttestationJob({ rpcUrl: env.RPC_URL, chainId: deployment.chainId, marketplace: deployment.contracts.Marketplace, attesterKey, log }));
+  if (attesterKey) jobs.push(createAttestationJob({ rpcUrl: env.RPC_URLS, rpcTimeoutMs: env.RPC_TIMEOUT_MS, chainId: deployment.chainId, marketplace: deployment.contracts.Marketplace, attesterKey, log }));
   else log("no MARKET_ATTESTER_PRIVATE_KEY: running without marketplace delivery attestation");
   return jobs;
 }
@@ -51,7 +53,7 @@ function rewardJob(env: ServerEnv, log: (message: string) => void): WorkerJob {
     log(`reward epochs every ${epochSeconds} s: computed and proved only (no RPC, deployment or submitter key)`);
     return createRewardEpochJob({ epochSeconds, clients: null, log });
   }
-  const transport = http(env.RPC_URL);
+  const transport = chainTransport(env.RPC_URLS, { timeoutMs: env.RPC_TIMEOUT_MS });
   const clients = {
     publicClient: createPublicClient({ transport }),
     walletClient: createWalletClient({ account: privateKeyToAccount(key), transport }),

@@ -1,6 +1,7 @@
 import "server-only";
-import { createPublicClient, getAddress, http, type Hex } from "viem";
+import { createPublicClient, getAddress, type Hex } from "viem";
 import { generateSiweNonce } from "viem/siwe";
+import { chainTransport } from "@/lib/chain/transport";
 import { serverEnv } from "@/lib/config/env";
 import { chainById } from "@/lib/config/chains";
 import { db } from "@/lib/db/client";
@@ -89,7 +90,7 @@ async function assertSignedBy(message: SignInMessage, request: SignInRequest, no
   const chain = chainById(env.CHAIN_ID);
   const client = createPublicClient({
     chain,
-    transport: http(env.RPC_URL, { timeout: 5_000, retryCount: 1 }),
+    transport: chainTransport(env.RPC_URLS.length ? env.RPC_URLS : chain.rpcUrls.default.http, { timeoutMs: 5_000, retryCount: 1 }),
   });
   let valid: boolean;
   try {

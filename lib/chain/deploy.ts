@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { createPublicClient, createWalletClient, http, keccak256, type Abi, type Address, type Hex, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, keccak256, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
   demoTokenAbi,
@@ -20,6 +20,7 @@ import {
 } from "./abi.generated";
 import { ANVIL_CHAIN_ID } from "./anvil";
 import { completeDeployment, CONTRACT_NAMES, readDeploymentsFile, type ContractName, type Deployment } from "./deployments";
+import { chainTransport, type RpcEndpoints } from "./transport";
 
 export type { Deployment } from "./deployments";
 
@@ -27,7 +28,8 @@ export type { Deployment } from "./deployments";
 export const LOCAL_DEV_PRIVATE_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 export interface EnsureDeployedOptions {
-  rpcUrl: string;
+  /** One RPC URL or an ordered list (fallbacks, lib/chain/transport.ts). */
+  rpcUrl: RpcEndpoints;
   /** Required on any chain but the local one (31337), where anvil's first dev account is used by default. */
   deployerPrivateKey?: Hex;
   /** JSON file of deployments keyed by chain id; created if missing. */
@@ -117,7 +119,7 @@ function required(deployed: DeployContext["deployed"], name: ContractName): Addr
  */
 export async function ensureDeployed(options: EnsureDeployedOptions): Promise<Deployment> {
   const log = options.log ?? (() => undefined);
-  const publicClient = createPublicClient({ transport: http(options.rpcUrl) });
+  const publicClient = createPublicClient({ transport: chainTransport(options.rpcUrl) });
   const chainId = await publicClient.getChainId();
   const genesis = await publicClient.getBlock({ blockNumber: 0n });
   if (!genesis.hash) throw new Error("Chain returned a genesis block without a hash");
@@ -165,14 +167,14 @@ function sameBytecode(recorded: Deployment): boolean {
 
 async function deployContracts(
   publicClient: PublicClient,
-  rpcUrl: string,
+  rpcUrl: RpcEndpoints,
   privateKey: Hex,
   chainId: number,
   genesisHash: Hex,
   log: (message: string) => void,
 ): Promise<Deployment> {
   const account = privateKeyToAccount(privateKey);
-  const walletClient = createWalletClient({ account, transport: http(rpcUrl) });
+  const walletClient = createWalletClient({ account, transport: chainTransport(rpcUrl) });
   log(`deploying from ${account.address} on chain ${chainId}`);
 
   // Sequential on purpose: constructors take the addresses of contracts deployed before them.

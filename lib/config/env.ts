@@ -11,6 +11,18 @@ const serverEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
+  /**
+   * Comma-separated RPC URLs, in order of preference: every server-side chain client tries
+   * them in turn (viem `fallback`, ranking off; lib/chain/transport.ts). With RPC_URL too,
+   * RPC_URL comes first. After parsing, RPC_URLS is the full list and RPC_URL its first entry.
+   */
+  RPC_URLS: z
+    .string()
+    .transform((value) => value.split(",").map((url) => url.trim()).filter((url) => url !== ""))
+    .pipe(z.array(z.url({ protocol: /^(https?|wss?)$/ })).min(1, "must list at least one URL"))
+    .optional(),
+  /** Per-request timeout of each RPC URL before the next one is tried. */
+  RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   CHAIN_ID: z.coerce
     .number()
     .int()
@@ -76,7 +88,8 @@ const serverEnvSchema = z.object({
   WEBHOOK_ALLOW_LOCALHOST: z.stringbool().optional(),
 });
 
-export type ServerEnv = z.infer<typeof serverEnvSchema>;
+/** RPC_URLS is always the full ordered list (possibly empty) and RPC_URL its first entry. */
+export type ServerEnv = Omit<z.infer<typeof serverEnvSchema>, "RPC_URLS"> & { RPC_URLS: string[] };
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -93,7 +106,8 @@ export function parseServerEnv(source: Record<string, string | undefined> = proc
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
-  return result.data;
+  const rpcUrls = [...new Set([...(result.data.RPC_URL ? [result.data.RPC_URL] : []), ...(result.data.RPC_URLS ?? [])])];
+  return { ...result.data, RPC_URL: rpcUrls[0], RPC_URLS: rpcUrls };
 }
 
 let cached: ServerEnv | undefined;

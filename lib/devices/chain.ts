@@ -1,5 +1,6 @@
 import "server-only";
-import { createPublicClient, http, type Address } from "viem";
+import { createPublicClient, type Address } from "viem";
+import { chainTransport, type RpcEndpoints } from "@/lib/chain/transport";
 import { deviceRegistryAbi } from "@/lib/chain/abi.generated";
 
 /** DeviceRegistry.deviceInfo, as the pairing logic needs it. */
@@ -17,8 +18,8 @@ export interface DeviceChainReader {
   deviceInfo(device: Address): Promise<OnChainDevice>;
 }
 
-export function createDeviceChainReader({ rpcUrl, chainId, registry }: { rpcUrl: string; chainId: number; registry: Address }): DeviceChainReader {
-  const client = createPublicClient({ transport: http(rpcUrl) });
+export function createDeviceChainReader({ rpcUrl, chainId, registry, timeoutMs }: { rpcUrl: RpcEndpoints; chainId: number; registry: Address; timeoutMs?: number }): DeviceChainReader {
+  const client = createPublicClient({ transport: chainTransport(rpcUrl, { timeoutMs }) });
   return {
     chainId,
     registry,

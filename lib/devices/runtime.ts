@@ -15,7 +15,7 @@ function chainReader(): DeviceChainReader {
   if (!env.RPC_URL || !deployment) {
     throw new PairingError("chain_not_configured", "The chain or its contracts are not configured on this server.");
   }
-  holder.__depinhubDeviceChain = createDeviceChainReader({ rpcUrl: env.RPC_URL, chainId: env.CHAIN_ID, registry: deployment.contracts.DeviceRegistry });
+  holder.__depinhubDeviceChain = createDeviceChainReader({ rpcUrl: env.RPC_URLS, timeoutMs: env.RPC_TIMEOUT_MS, chainId: env.CHAIN_ID, registry: deployment.contracts.DeviceRegistry });
   return holder.__depinhubDeviceChain;
 }
 

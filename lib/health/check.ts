@@ -1,8 +1,9 @@
 import "server-only";
-import { createPublicClient, http, type Address } from "viem";
+import { createPublicClient, type Address } from "viem";
 import { chainById } from "@/lib/config/chains";
 import { serverEnv, type ServerEnv } from "@/lib/config/env";
 import { readDeployment } from "@/lib/chain/deployments";
+import { chainTransport } from "@/lib/chain/transport";
 import { db } from "@/lib/db/client";
 import { overallStatus, type ChainCheck, type DatabaseCheck, type HealthReport, type WorkerCheck } from "./summary";
 import { describeFailure, withTimeout } from "./with-timeout";
@@ -39,7 +40,7 @@ async function checkChain(env: ServerEnv): Promise<ChainCheck> {
   const client = createPublicClient({
     chain: chainById(env.CHAIN_ID),
     // The overall timeout is ours; retries would only hide a slow node.
-    transport: http(env.RPC_URL, { timeout: CHECK_TIMEOUT_MS, retryCount: 0 }),
+    transport: chainTransport(env.RPC_URLS, { timeoutMs: CHECK_TIMEOUT_MS, retryCount: 0 }),
   });
 
   const result = await timed(async () => {

@@ -1,5 +1,6 @@
 import "server-only";
-import { BlockNotFoundError, createPublicClient, http, type Hex, type PublicClient } from "viem";
+import { BlockNotFoundError, createPublicClient, type Hex, type PublicClient } from "viem";
+import { chainTransport, type RpcEndpoints } from "../chain/transport";
 import type { Deployment } from "../chain/deployments";
 import { decodeContractLog, type DecodedEvent } from "./events";
 
@@ -21,9 +22,9 @@ export interface FetchedRange {
   blocks: Array<{ number: bigint; hash: Hex }>;
 }
 
-/** JSON-RPC batching: the headers of a range's event blocks go out in one HTTP request. */
-export function createIndexerClient(rpcUrl: string): PublicClient {
-  return createPublicClient({ transport: http(rpcUrl, { batch: { batchSize: 200 } }) });
+/** JSON-RPC batching: the headers of a range's event blocks go out in one HTTP request; several URLs are fallbacks. */
+export function createIndexerClient(rpcUrl: RpcEndpoints, timeoutMs?: number): PublicClient {
+  return createPublicClient({ transport: chainTransport(rpcUrl, { batchSize: 200, timeoutMs }) });
 }
 
 /** The chain's hash at `blockNumber`, or null when it has no such block (e.g. after a reorg to a shorter chain). */

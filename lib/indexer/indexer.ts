@@ -1,6 +1,7 @@
 import "server-only";
 import type { PublicClient } from "viem";
 import type { Deployment } from "../chain/deployments";
+import type { RpcEndpoints } from "../chain/transport";
 import type { IndexerCursor, Prisma, PrismaClient } from "../db/generated/client";
 import type { WorkerJob } from "../worker/loop";
 import { canonicalHash, createIndexerClient, fetchRange, type FetchedRange } from "./chain";
@@ -11,7 +12,10 @@ import { findCommonAncestor } from "./reorg";
 type Tx = Prisma.TransactionClient;
 
 export interface ChainIndexerOptions {
-  rpcUrl: string;
+  /** One RPC URL or an ordered list (fallbacks, lib/chain/transport.ts). */
+  rpcUrl: RpcEndpoints;
+  /** Per-request timeout of each RPC URL. */
+  rpcTimeoutMs?: number;
   deployment: Deployment;
   /** Blocks to stay behind the head: only blocks with this many successors are indexed. */
   confirmations: number;
@@ -55,7 +59,7 @@ export class ChainIndexer {
   constructor(private readonly options: ChainIndexerOptions) {
     if (!Number.isInteger(options.confirmations) || options.confirmations < 0) throw new Error("confirmations must be a whole number ≥ 0");
     if (!Number.isInteger(options.batchBlocks) || options.batchBlocks < 1) throw new Error("batchBlocks must be a whole number ≥ 1");
-    this.client = createIndexerClient(options.rpcUrl);
+    this.client = createIndexerClient(options.rpcUrl, options.rpcTimeoutMs);
     this.log = options.log ?? (() => undefined);
   }
 

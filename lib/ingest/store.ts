@@ -47,16 +47,25 @@ const dupKey = (device: string, sequence: bigint): string => `${device}:${sequen
 /** Runs `work` in one transaction on one pooled connection; rolls back if it throws. */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // pg-pool listens for errors only on idle clients. A checked-out one whose server goes away
+  // between two statements (a database restart) emits 'error' with no listener, which kills
+  // the process; here it fails this transaction instead, and the client is discarded.
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await work(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
+    if (!lost) await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.removeListener("error", onError);
+    client.release(lost);
   }
 }
 

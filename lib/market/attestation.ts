@@ -1,7 +1,8 @@
 import "server-only";
-import { createPublicClient, createWalletClient, http, type Address, type Hex, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { marketplaceAbi } from "../chain/abi.generated";
+import { chainTransport, type RpcEndpoints } from "../chain/transport";
 import { Prisma, type PrismaClient } from "../db/generated/client";
 import { ATTESTATION_WINDOW_SECONDS } from "./order-terms";
 import { devicesNotOwnedBy } from "./ownership";
@@ -21,7 +22,9 @@ export const SERVICE_SETTLE_MS = 10 * 60 * 1000;
 const ATTESTATION_LOCK_CLASS = 7_007;
 
 export interface AttestationOptions {
-  rpcUrl: string;
+  /** One RPC URL or an ordered list (fallbacks). */
+  rpcUrl: RpcEndpoints;
+  rpcTimeoutMs?: number;
   chainId: number;
   marketplace: Address;
   /** The attester's key (Marketplace.isAttester). */
@@ -95,9 +98,10 @@ export async function measureServicePeriods(
  */
 export async function runAttestationRound(db: PrismaClient, options: AttestationOptions): Promise<AttestationOutcome> {
   const { chainId, marketplace, clock = Date.now, minOnlineHours = DEFAULT_MIN_ONLINE_HOURS, serviceSettleMs = SERVICE_SETTLE_MS, log = () => undefined } = options;
-  const publicClient: PublicClient = createPublicClient({ transport: http(options.rpcUrl) });
+  const transport = chainTransport(options.rpcUrl, { timeoutMs: options.rpcTimeoutMs });
+  const publicClient: PublicClient = createPublicClient({ transport });
   const account = privateKeyToAccount(options.attesterKey);
-  const wallet = createWalletClient({ account, transport: http(options.rpcUrl) });
+  const wallet = createWalletClient({ account, transport });
   const now = clock();
 
   return db.$transaction(

@@ -1,8 +1,9 @@
 import "server-only";
-import { createPublicClient, createWalletClient, http, type Address, type Hex } from "viem";
+import { createPublicClient, createWalletClient, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { ANVIL_CHAIN_ID } from "../chain/anvil";
 import { demoTokenAbi } from "../chain/abi.generated";
+import { chainTransport, rpcEndpointList, type RpcEndpoints } from "../chain/transport";
 import { DomainError, RateLimitedError } from "../http/errors";
 import { TokenBuckets } from "../http/rate-limit";
 
@@ -14,7 +15,7 @@ const faucetBuckets = new TokenBuckets({ ratePerSecond: 1 / 60, burst: 3 });
 
 export interface FaucetOptions {
   chainId: number;
-  rpcUrl: string | undefined;
+  rpcUrl: RpcEndpoints | undefined;
   stablecoin: Address | undefined;
   /** The Stablecoin's owner (the deployer): the only key that can mint. */
   minterKey: Hex;
@@ -23,12 +24,13 @@ export interface FaucetOptions {
 /** Local chain only: mints demo dUSD to `to` so a demo buyer can pay. */
 export async function dripStablecoin(options: FaucetOptions, to: Address, buckets = faucetBuckets): Promise<{ amount: string; txHash: Hex }> {
   if (options.chainId !== ANVIL_CHAIN_ID) throw new DomainError("faucet_local_only", "The dUSD faucet only exists on the local demo chain.", 403);
-  if (!options.rpcUrl || !options.stablecoin) throw new DomainError("chain_not_configured", "The chain or its contracts are not configured on this server.", 503);
+  if (!options.rpcUrl || rpcEndpointList(options.rpcUrl).length === 0 || !options.stablecoin) throw new DomainError("chain_not_configured", "The chain or its contracts are not configured on this server.", 503);
   const spent = buckets.take(to.toLowerCase());
   if (!spent.ok) throw new RateLimitedError(Math.ceil(spent.retryAfterMs / 1000));
   const account = privateKeyToAccount(options.minterKey);
-  const wallet = createWalletClient({ account, transport: http(options.rpcUrl) });
-  const publicClient = createPublicClient({ transport: http(options.rpcUrl) });
+  const transport = chainTransport(options.rpcUrl);
+  const wallet = createWalletClient({ account, transport });
+  const publicClient = createPublicClient({ transport });
   const hash = await wallet.writeContract({ chain: null, address: options.stablecoin, abi: demoTokenAbi, functionName: "mint", args: [to, FAUCET_AMOUNT] });
   await publicClient.waitForTransactionReceipt({ hash });
   return { amount: FAUCET_AMOUNT.toString(), txHash: hash };

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { isRpcUnavailable } from "../chain/transport";
 import type { PrismaClient } from "../db/generated/client";
 import type { DistributorClients } from "../proofs/distributor";
 import type { WorkerJob } from "../worker/loop";
@@ -59,7 +60,10 @@ export function createRewardEpochJob(options: RewardEpochJobOptions): WorkerJob 
       // A decoded revert can carry NUL bytes, which PostgreSQL text refuses: the failure would never be recorded
       // and the epoch would retry forever without a visible error.
       const message = (error instanceof Error ? error.message : String(error)).replaceAll("\u0000", "");
-      const updated = await db.rewardEpoch.update({ where: { id: epochId }, data: { error: message.slice(0, 2000), attempts: { increment: 1 } } });
+      // An RPC outage is not the epoch's fault: it must resume when the chain is back, however long that takes,
+      // instead of burning its attempts and waiting for an operator as "failed".
+      const unavailable = isRpcUnavailable(error);
+      const updated = await db.rewardEpoch.update({ where: { id: epochId }, data: { error: message.slice(0, 2000), attempts: { increment: unavailable ? 0 : 1 } } });
       if (updated.attempts >= maxAttempts) await db.rewardEpoch.update({ where: { id: epochId }, data: { status: "failed" } });
       throw error;
     } finally {

@@ -1,15 +1,16 @@
 import "server-only";
-import { createPublicClient, http, type Address } from "viem";
+import { createPublicClient, type Address } from "viem";
 import { rewardDistributorAbi } from "@/lib/chain/abi.generated";
 import { readDeployment } from "@/lib/chain/deployments";
+import { chainTransport, type RpcEndpoints } from "@/lib/chain/transport";
 import { serverEnv } from "@/lib/config/env";
 import { TokenBuckets } from "@/lib/http/rate-limit";
 import { DomainError } from "@/lib/http/errors";
 import type { ClaimedReader } from "./earnings";
 
 /** Reads RewardDistributor.claimedOf on the server's chain. */
-export function createClaimedReader(rpcUrl: string, distributor: Address): ClaimedReader {
-  const client = createPublicClient({ transport: http(rpcUrl) });
+export function createClaimedReader(rpcUrl: RpcEndpoints, distributor: Address, timeoutMs?: number): ClaimedReader {
+  const client = createPublicClient({ transport: chainTransport(rpcUrl, { timeoutMs }) });
   return {
     claimedOf: (projectId, device) => client.readContract({ address: distributor, abi: rewardDistributorAbi, functionName: "claimedOf", args: [projectId, device] }),
   };
@@ -22,7 +23,7 @@ export function rewardsChain(): { reader: ClaimedReader; distributor: Address } 
   const env = serverEnv();
   const deployment = env.RPC_URL ? readDeployment(env.DEPLOYMENTS_FILE, env.CHAIN_ID) : null;
   holder.__depinhubRewardsChain =
-    env.RPC_URL && deployment ? { reader: createClaimedReader(env.RPC_URL, deployment.contracts.RewardDistributor), distributor: deployment.contracts.RewardDistributor } : null;
+    env.RPC_URL && deployment ? { reader: createClaimedReader(env.RPC_URLS, deployment.contracts.RewardDistributor, env.RPC_TIMEOUT_MS), distributor: deployment.contracts.RewardDistributor } : null;
   return holder.__depinhubRewardsChain;
 }
 

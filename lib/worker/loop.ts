@@ -34,10 +34,19 @@ export async function runWorker({ db, jobs, tickMs, signal, log, healthEvery = 1
     ticks += 1;
     try {
       await beat(db, identity, ticks);
+      let failedJobs = 0;
       for (const job of jobs) {
         if (signal.aborted) break;
-        await job.run({ db, signal });
+        // Each job on its own: an RPC outage stalls the chain jobs, never the database-only
+        // ones (hourly processing, partitions, map, alerts) that follow them in the tick.
+        try {
+          await job.run({ db, signal });
+        } catch (error) {
+          failedJobs += 1;
+          log(`tick ${ticks}: job ${job.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
+      if (failedJobs > 0) failures += 1;
       if (ticks % healthEvery === 1) log(`healthy: tick ${ticks}, ${failures} failed tick(s), ${jobs.length} job(s)`);
     } catch (error) {
       // A database restart or a failing job must not kill the worker; the next tick retries.

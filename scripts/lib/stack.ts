@@ -60,7 +60,8 @@ export async function bootStack(env: ServerEnv, root: string): Promise<Stack> {
     // A local chain's addresses live with its state; a public chain's file is committed.
     const deploymentsFile = env.RPC_URL ? resolve(root, env.DEPLOYMENTS_FILE) : join(dataDir, "deployments.json");
     const deployment = await ensureDeployed({
-      rpcUrl,
+      // Configured endpoints are tried in order (RPC_URLS); an embedded anvil is the only one.
+      rpcUrl: env.RPC_URL ? env.RPC_URLS : rpcUrl,
       deployerPrivateKey: env.DEPLOYER_PRIVATE_KEY as `0x${string}` | undefined,
       deploymentsFile,
       log: logger("deploy"),

@@ -94,7 +94,7 @@ export async function startIndexerHarness(sharedDatabaseUrl: string): Promise<In
  * second initialisation in one process hangs every later applyMigrations
  * (including db/migrations.test.ts's).
  */
-async function migratedDatabase(adminUrl: string): Promise<TemporaryDatabase> {
+export async function migratedDatabase(adminUrl: string): Promise<TemporaryDatabase> {
   const database = await createTemporaryDatabase(adminUrl, "indexer");
   try {
     const migrations = (await readdir(defaultPrismaPaths.migrationsDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();

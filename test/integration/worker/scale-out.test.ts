@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPublicClient, http } from "viem";
@@ -9,6 +8,7 @@ import { signTelemetry } from "../../../lib/ingest/sign";
 import { createIngestPool } from "../../../lib/ingest/store";
 import { tempDir } from "../chain/helpers";
 import { startIndexerHarness, type IndexerHarness } from "../indexer/harness";
+import { chaosSeed, envNumber, projectionSnapshot, resetProjections as resetProjectionsOf, seededRandom, sleep, startScriptProcess, stopProcess, type ScriptProcess } from "./chaos";
 
 /**
  * Scale-out: three worker processes (scripts/worker.ts, exactly as deployed)
@@ -20,34 +20,18 @@ import { startIndexerHarness, type IndexerHarness } from "../indexer/harness";
  */
 
 const DEVICES_WITH_TELEMETRY = 6;
-const KILLS = 6;
-// Reproducible chaos: the seed is printed; FUZZ_SEED replays a run.
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+const KILLS = envNumber("SCALE_OUT_KILLS", 6);
+const SEED = chaosSeed();
 
 let h: IndexerHarness;
 let deploymentsFile: string;
 const dir = tempDir();
 const hourStart = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 2 * HOUR_MS;
 
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-interface Worker {
-  child: ChildProcess;
-  /** Resolves once the process runs its loop (tsx start-up takes seconds here); a kill before that would prove nothing. */
-  started: Promise<void>;
-}
-
-function startWorker(logs: string[]): Worker {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env,
+function startWorker(logs: string[]): ScriptProcess {
+  return startScriptProcess(
+    "scripts/worker.ts",
+    {
       NODE_ENV: "production",
       DATABASE_URL: h.databaseUrl,
       RPC_URL: h.rpcUrl,
@@ -58,51 +42,15 @@ function startWorker(logs: string[]): Worker {
       // Small batches: many commits for a kill to land between (or inside).
       INDEXER_BATCH_BLOCKS: "2",
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const started = new Promise<void>((resolve) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      logs.push(chunk.toString());
-      if (/worker \S+ started/.test(chunk.toString())) resolve();
-    });
-    child.once("exit", () => resolve());
-  });
-  child.stderr?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
-  return { child, started };
+    /worker \S+ started/,
+    logs,
+  );
 }
 
-function stop({ child }: Worker, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill(signal);
-  });
-}
+const stop = stopProcess;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const VOLATILE = new Set(["id", "projectId", "cursorId", "createdAt", "updatedAt", "computedAt"]);
-const stable = <T extends object>(rows: T[]) =>
-  rows.map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([key]) => !VOLATILE.has(key))), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
-
-async function snapshot() {
-  const cursor = await h.db.indexerCursor.findFirstOrThrow();
-  return {
-    cursor: { blockNumber: cursor.blockNumber.toString(), blockHash: cursor.blockHash },
-    events: stable(await h.db.chainEvent.findMany({ orderBy: [{ blockNumber: "asc" }, { logIndex: "asc" }] })),
-    projects: stable(await h.db.project.findMany({ orderBy: { onchainId: "asc" } })),
-    devices: stable(await h.db.device.findMany({ orderBy: { address: "asc" }, include: { project: { select: { onchainId: true } } } })),
-    hours: stable(await h.db.deviceHour.findMany({ orderBy: [{ device: "asc" }, { hourStart: "asc" }] })),
-  };
-}
-
-/** Forgets every projection the workers build; the chain and the raw telemetry stay. */
-async function resetProjections(): Promise<void> {
-  await h.db.deviceHour.deleteMany();
-  await h.db.device.deleteMany();
-  await h.db.project.deleteMany();
-  await h.db.indexerCursor.deleteMany();
-}
+const snapshot = () => projectionSnapshot(h.db);
+const resetProjections = () => resetProjectionsOf(h.db);
 
 async function caughtUp(): Promise<boolean> {
   const head = await createPublicClient({ transport: http(h.rpcUrl) }).getBlockNumber();
@@ -155,7 +103,7 @@ afterAll(async () => {
 
 describe("N workers", () => {
   it("three workers killed at random moments produce what one undisturbed worker produces", async () => {
-    const rand = random(SEED);
+    const rand = seededRandom(SEED);
     console.log(`scale-out chaos seed ${SEED}`);
     const logs: string[] = [];
 

@@ -12,5 +12,5 @@ export const POST = handle(async () => {
   const env = serverEnv();
   const deployment = readDeployment(env.DEPLOYMENTS_FILE, env.CHAIN_ID);
   const minterKey = (env.DEPLOYER_PRIVATE_KEY ?? LOCAL_DEV_PRIVATE_KEY) as Hex;
-  return Response.json(await dripStablecoin({ chainId: env.CHAIN_ID, rpcUrl: env.RPC_URL, stablecoin: deployment?.contracts.Stablecoin, minterKey }, session.address), { status: 201 });
+  return Response.json(await dripStablecoin({ chainId: env.CHAIN_ID, rpcUrl: env.RPC_URLS, stablecoin: deployment?.contracts.Stablecoin, minterKey }, session.address), { status: 201 });
 });
