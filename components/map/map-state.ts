@@ -1,5 +1,5 @@
 /**
- * The map's shareable state and its URL form (?lat=&lon=&z=&metric=&window=&mode=&project=&sel=).
+ * The map's shareable state and its URL form (?lat=&lon=&z=&metric=&window=&mode=&project=&sel=&earn=&wanted=).
  * Unknown or malformed values fall back to defaults, so any link opens a map.
  */
 import { METRIC_KEYS, WINDOW_KEYS, type MetricKey, type TimeWindow } from "@/lib/map/viewport-params";
@@ -18,9 +18,11 @@ export interface MapUrlState {
   selection: string | null;
   /** "Earn more here" layer. */
   earn: boolean;
+  /** "Where data is wanted": the marketplace's open requests. */
+  wanted: boolean;
 }
 
-export const DEFAULT_STATE: MapUrlState = { lat: 25, lon: 10, zoom: 1.3, metric: "pm25", window: "24h", mode: "hexagons", project: null, selection: null, earn: false };
+export const DEFAULT_STATE: MapUrlState = { lat: 25, lon: 10, zoom: 1.3, metric: "pm25", window: "24h", mode: "hexagons", project: null, selection: null, earn: false, wanted: false };
 
 function numberIn(raw: string | null, min: number, max: number, fallback: number): number {
   if (raw === null || raw.trim() === "") return fallback;
@@ -45,6 +47,7 @@ export function parseMapState(params: URLSearchParams): MapUrlState {
     project: project && /^[a-z0-9-]{1,64}$/.test(project) ? project : null,
     selection: selection && /^(d:0x[0-9a-fA-F]{40}|h:[0-9a-f]{15})$/.test(selection) ? selection : null,
     earn: params.get("earn") === "1",
+    wanted: params.get("wanted") === "1",
   };
 }
 
@@ -56,5 +59,6 @@ export function mapStateQuery(state: MapUrlState): string {
   if (state.project) params.set("project", state.project);
   if (state.selection) params.set("sel", state.selection);
   if (state.earn) params.set("earn", "1");
+  if (state.wanted) params.set("wanted", "1");
   return params.toString();
 }
