@@ -139,3 +139,32 @@ test("an anonymous visitor never receives exact coordinates", async ({ page }) =
   for (const exact of EXACT_STRINGS) expect(all).not.toContain(exact);
   expect(all).not.toContain('"exact"');
 });
+
+test("the demand layer shows where consumers want data, with a legend and public fields only", async ({ page, request }) => {
+  // An open marketplace request over two cells (as lib/market stores one), far from other specs' data.
+  const cells = [latLngToCell(-45.0312, 168.6626, 7), latLngToCell(-45.0412, 168.6726, 7)];
+  const buyer = "0x00000000000000000000000000000000000000B8";
+  const client = new pg.Client({ connectionString: embeddedPostgresUrl(PG_PORT) });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO "MarketRequest" (id, "buyerAddress", title, metric, "cellsR7", "deviceCount", "durationDays", budget, "expiresAt")
+       VALUES (gen_random_uuid()::text, $1, 'Queenstown air', 'pm25', $2, 2, 30, 4000, now() + interval '7 days')`,
+      [buyer, cells],
+    );
+  } finally {
+    await client.end();
+  }
+  const parent = cellToParent(cells[0]!, 5);
+  const body = (await (await request.get("/api/map/demand?layer=wanted")).json()) as { features: Array<{ id: string; properties: { requests: number; metrics: string[] } }> };
+  expect(body.features.find((f) => f.id === parent)?.properties).toMatchObject({ requests: 1, metrics: ["pm25"] });
+  expect(JSON.stringify(body).toLowerCase()).not.toContain(buyer.toLowerCase());
+  expect(JSON.stringify(body)).not.toContain("Queenstown");
+
+  await page.goto("/map?lat=-45.03&lon=168.66&z=6");
+  await page.getByLabel("Where data is wanted (open requests)").check();
+  await expect(page).toHaveURL(/wanted=1/);
+  const legend = page.getByTestId("wanted-legend");
+  await expect(legend).toContainText("Open data requests per hexagon");
+  await expect(legend).toContainText(/[1-9]\d* hexagon\(s\) with open requests/);
+});

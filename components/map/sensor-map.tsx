@@ -16,6 +16,7 @@ import { rampExpression, rampStops, STATUS_COLOURS, WANTED_STOPS, wantedExpressi
 import { basemapStyle } from "@/lib/map/style";
 import { DEVICE_ZOOM, METRIC_KEYS, METRICS, WINDOW_KEYS, type MetricKey, type TimeWindow } from "@/lib/map/viewport-params";
 import { mapStateQuery, parseMapState, type LayerMode, type MapUrlState } from "./map-state";
+import { PlaybackControl } from "./playback-control";
 import { SidePanel } from "./side-panel";
 
 interface Bounds {
@@ -42,6 +43,7 @@ function viewportUrl(bounds: Bounds, state: MapUrlState): string {
     window: state.window,
   });
   if (state.project) params.set("project", state.project);
+  if (state.frame) params.set("frame", state.frame);
   return `/api/map/viewport?${params}`;
 }
 
@@ -109,6 +111,7 @@ export function SensorMap({ projects, initialQuery }: { projects: ProjectOption[
   }, [state]);
 
   const update = useCallback((patch: Partial<MapUrlState>) => setState((current) => ({ ...current, ...patch })), []);
+  const onFrame = useCallback((frame: string | null) => update({ frame }), [update]);
 
   const url = bounds ? viewportUrl(bounds, state) : null;
   const viewport = useQuery({
@@ -297,11 +300,12 @@ export function SensorMap({ projects, initialQuery }: { projects: ProjectOption[
           <legend>Time window</legend>
           {WINDOW_KEYS.map((key) => (
             <label key={key}>
-              <input type="radio" name="map-window" value={key} checked={state.window === key} onChange={() => update({ window: key })} />
+              <input type="radio" name="map-window" value={key} checked={state.window === key} onChange={() => update({ window: key, frame: null })} />
               {WINDOW_LABELS[key]}
             </label>
           ))}
         </fieldset>
+        <PlaybackControl window={state.window} frame={state.frame} onFrame={onFrame} />
         <fieldset className="map-segmented">
           <legend>Layer</legend>
           {(["hexagons", "heatmap"] as LayerMode[]).map((mode) => (

@@ -4,10 +4,10 @@ import { deviceStatus } from "../quality/status";
 import { mapDeviceSelect } from "./device-select";
 import { hexFeature, type HexFeature } from "./hexagons";
 import { mapDeviceForViewer, type MapDevice, type MapDeviceRow } from "./privacy";
-import { DEVICE_ZOOM, longitudeRanges, MAX_DEVICES, resolutionForZoom, WINDOWS, type MetricKey, type TimeWindow, type ViewportQuery } from "./viewport-params";
+import { DEVICE_ZOOM, FRAME_MS, frameStart, longitudeRanges, MAX_DEVICES, resolutionForZoom, WINDOWS, type MetricKey, type TimeWindow, type ViewportQuery } from "./viewport-params";
 
 export type ViewportResponse =
-  | { kind: "hexagons"; resolution: number; metric: MetricKey; window: string; generatedAt: string; features: HexFeature[] }
+  | { kind: "hexagons"; resolution: number; metric: MetricKey; window: string; generatedAt: string; frame?: string; features: HexFeature[] }
   | { kind: "devices"; metric: MetricKey; window: string; generatedAt: string; truncated: boolean; devices: MapDevice[] };
 
 /** SQL for a metric's value per device; keys are a closed set, never user text. */
@@ -106,6 +106,57 @@ export async function hexagonsFromRollup(db: PrismaClient, query: ViewportQuery,
     HAVING sum(${n}) > 0`;
 }
 
+/** A metric per device-hour (DeviceHour) and per raw reading (ingest.telemetry); keys are a closed set. */
+const HOUR_METRIC_SQL: Record<MetricKey, Prisma.Sql> = {
+  pm25: Prisma.sql`(h.sensors->'pm25'->>'mean')::float8`,
+  temperature: Prisma.sql`(h.sensors->'temperature'->>'mean')::float8`,
+  humidity: Prisma.sql`(h.sensors->'humidity'->>'mean')::float8`,
+  light: Prisma.sql`(h.sensors->'light'->>'mean')::float8`,
+  uptime: Prisma.sql`h."onlineMinutes" * 100.0::float8 / 60`,
+  density: Prisma.sql`1`,
+};
+const READING_METRIC_SQL: Record<MetricKey, Prisma.Sql> = {
+  pm25: Prisma.sql`t.pm25_deci_ug_m3 / 10.0::float8`,
+  temperature: Prisma.sql`t.temperature_centi_c / 100.0::float8`,
+  humidity: Prisma.sql`t.humidity_centi_pct / 100.0::float8`,
+  light: Prisma.sql`t.light_centi_lux / 100.0::float8`,
+  uptime: Prisma.sql`m."uptimePct"`,
+  density: Prisma.sql`1`,
+};
+
+/**
+ * Playback: hexagons for one frame of the window, aggregated in PostgreSQL.
+ * Hourly and 6-hourly frames read the finished DeviceHour aggregates;
+ * 5-minute frames read the raw readings. Devices are placed at their map
+ * cell (public precision), like the live view.
+ */
+export async function hexagonsForFrame(db: PrismaClient, query: ViewportQuery, resolution: Resolution, frame: Date): Promise<HexRow[]> {
+  const cell = Prisma.raw(`m."${CELL_COLUMN[resolution]}"`);
+  const from = frameStart(query.window, frame);
+  const to = new Date(from.getTime() + FRAME_MS[query.window]);
+  const where = Prisma.sql`${bboxFilter(query, CELL_PADDING_DEG[resolution], { lat: Prisma.sql`m."publicLat"`, lon: Prisma.sql`m."publicLon"` })} ${projectFilter(query)}`;
+  const density = query.metric === "density";
+  if (query.window === "1h") {
+    const value = READING_METRIC_SQL[query.metric];
+    return db.$queryRaw<HexRow[]>`
+      SELECT ${cell} AS cell, count(DISTINCT t.device)::int AS devices, count(DISTINCT t.device)::int AS online,
+             ${density ? Prisma.sql`count(DISTINCT t.device)::float8` : Prisma.sql`avg(${value})::float8`} AS value, avg(m."qualityScore")::float8 AS quality
+      FROM ingest.telemetry t JOIN map_device m ON m.device = '0x' || encode(t.device, 'hex')
+      WHERE t.measured_at >= ${from.toISOString()}::timestamptz AND t.measured_at < ${to.toISOString()}::timestamptz AND ${where}
+      GROUP BY 1
+      HAVING count(${value}) > 0`;
+  }
+  const value = HOUR_METRIC_SQL[query.metric];
+  return db.$queryRaw<HexRow[]>`
+    SELECT ${cell} AS cell, count(DISTINCT h.device)::int AS devices, count(DISTINCT h.device) FILTER (WHERE h."onlineMinutes" > 0)::int AS online,
+           ${density ? Prisma.sql`count(DISTINCT h.device)::float8` : Prisma.sql`avg(${value})::float8`} AS value, avg(h."qualityScore")::float8 AS quality
+    FROM "DeviceHour" h JOIN map_device m ON m.device = h.device
+    WHERE h."hourStart" >= ${from.toISOString()}::timestamptz AT TIME ZONE 'UTC' AND h."hourStart" < ${to.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+      AND ${where}
+    GROUP BY 1
+    HAVING count(${value}) > 0`;
+}
+
 /** The rollup's bands are as of the last refresh: trust them while that is recent. */
 async function rollupIsFresh(db: PrismaClient, now: Date): Promise<boolean> {
   const [cursor] = await db.$queryRaw<Array<{ bandsAt: Date | null }>>`SELECT "bandsAt" FROM map_cursor WHERE id = 1`;
@@ -120,6 +171,13 @@ async function rollupIsFresh(db: PrismaClient, now: Date): Promise<boolean> {
  */
 export async function queryViewport(db: PrismaClient, query: ViewportQuery, viewer: string | null, now = new Date()): Promise<ViewportResponse> {
   const base = { metric: query.metric, window: query.window, generatedAt: now.toISOString() };
+  if (query.frame) {
+    // Playback is hexagons at every zoom (down to the public res-7 cell), never single devices.
+    const resolution = resolutionForZoom(query.zoom);
+    const frame = frameStart(query.window, query.frame);
+    const rows = await hexagonsForFrame(db, query, resolution, frame);
+    return { kind: "hexagons", resolution, ...base, frame: frame.toISOString(), features: rows.map(hexFeature) };
+  }
   if (query.zoom < DEVICE_ZOOM) {
     const resolution = resolutionForZoom(query.zoom);
     const rows = (await rollupIsFresh(db, now)) ? await hexagonsFromRollup(db, query, resolution) : await hexagonsFromDevices(db, query, resolution, now);
