@@ -168,3 +168,46 @@ test("the demand layer shows where consumers want data, with a legend and public
   await expect(legend).toContainText("Open data requests per hexagon");
   await expect(legend).toContainText(/[1-9]\d* hexagon\(s\) with open requests/);
 });
+
+test("playback: moving the frame slider changes what the viewport returns, and the frame is in the URL", async ({ page }) => {
+  // Hourly aggregates for the Berlin devices in the last finished hour, as the processing job writes them.
+  const lastHour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000);
+  const client = new pg.Client({ connectionString: embeddedPostgresUrl(PG_PORT) });
+  await client.connect();
+  try {
+    for (const [i, device] of devices.slice(0, 3).entries()) {
+      await client.query(
+        `INSERT INTO "DeviceHour" (device, "hourStart", "messageCount", "onlineMinutes", "distanceMeters", "cellsR7", "cellsR8", sensors, "qualityScore", findings, "computedAt")
+         VALUES ($1, $2::timestamptz AT TIME ZONE 'UTC', 60, 60, 0, '{}', '{}', $3, 90, '[]', now() AT TIME ZONE 'UTC') ON CONFLICT DO NOTHING`,
+        [device.address.toLowerCase(), lastHour.toISOString(), JSON.stringify({ pm25: { min: 5, mean: 10 + i, max: 20, count: 60 } })],
+      );
+    }
+  } finally {
+    await client.end();
+  }
+  const berlin = cellToParent(latLngToCell(FIXES[0]!.latE6 / 1e6, FIXES[0]!.lonE6 / 1e6, 7), 2);
+  const frames: Array<{ frame: string | null; cells: string[] }> = [];
+  page.on("response", (response: Response) => {
+    const url = new URL(response.url());
+    if (url.pathname !== "/api/map/viewport") return;
+    void response.json().then(
+      (body: { features?: Array<{ id: string }> }) => frames.push({ frame: url.searchParams.get("frame"), cells: (body.features ?? []).map((f) => f.id) }),
+      () => undefined,
+    );
+  });
+  await page.goto("/map?metric=density&window=24h");
+  await expect(page.getByTestId("map-status")).toContainText(/hexagon/);
+  const slider = page.getByRole("slider", { name: "Frame" });
+  await slider.focus();
+  await page.keyboard.press("Home");
+  await expect(page).toHaveURL(/[?&]t=/);
+  await expect(page.getByTestId("map-frame")).toContainText("UTC");
+  await expect.poll(() => frames.some((f) => f.frame !== null && f.frame !== lastHour.toISOString())).toBe(true);
+  await page.keyboard.press("End");
+  await expect(page).toHaveURL(new RegExp(`t=${encodeURIComponent(lastHour.toISOString())}`));
+  await expect.poll(() => frames.find((f) => f.frame === lastHour.toISOString())?.cells ?? []).toContain(berlin);
+  // The oldest frame (a day ago, before this stack existed) has no Berlin hexagon.
+  expect(frames.find((f) => f.frame !== null && f.frame !== lastHour.toISOString())?.cells).not.toContain(berlin);
+  await page.getByRole("button", { name: "Live", exact: true }).click();
+  await expect(page).not.toHaveURL(/[?&]t=/);
+});
