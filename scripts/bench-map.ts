@@ -153,7 +153,8 @@ const VIEWS = [
 async function measurePageLoad(url: string): Promise<number[] | string> {
   if (PAGE_RUNS === 0) return "skipped (--page-runs 0)";
   if (!existsSync(".next/BUILD_ID")) return "skipped: no production build (.next/BUILD_ID); run `npm start` once";
-  const port = await findFreePort();
+  // PORT pins the app's port (machines where ports are assigned); otherwise any free one.
+  const port = process.env.PORT ? Number(process.env.PORT) : await findFreePort();
   const server = spawn("node_modules/.bin/next", ["start", "-p", String(port)], {
     env: { ...process.env, DATABASE_URL: url, PORT: String(port), APP_URL: `http://localhost:${port}`, DEPLOYMENTS_FILE: "/nonexistent-deployments.json" },
     stdio: ["ignore", "pipe", "pipe"],
