@@ -139,3 +139,75 @@ test("an anonymous visitor never receives exact coordinates", async ({ page }) =
   for (const exact of EXACT_STRINGS) expect(all).not.toContain(exact);
   expect(all).not.toContain('"exact"');
 });
+
+test("the demand layer shows where consumers want data, with a legend and public fields only", async ({ page, request }) => {
+  // An open marketplace request over two cells (as lib/market stores one), far from other specs' data.
+  const cells = [latLngToCell(-45.0312, 168.6626, 7), latLngToCell(-45.0412, 168.6726, 7)];
+  const buyer = "0x00000000000000000000000000000000000000B8";
+  const client = new pg.Client({ connectionString: embeddedPostgresUrl(PG_PORT) });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO "MarketRequest" (id, "buyerAddress", title, metric, "cellsR7", "deviceCount", "durationDays", budget, "expiresAt")
+       VALUES (gen_random_uuid()::text, $1, 'Queenstown air', 'pm25', $2, 2, 30, 4000, now() + interval '7 days')`,
+      [buyer, cells],
+    );
+  } finally {
+    await client.end();
+  }
+  const parent = cellToParent(cells[0]!, 5);
+  const body = (await (await request.get("/api/map/demand?layer=wanted")).json()) as { features: Array<{ id: string; properties: { requests: number; metrics: string[] } }> };
+  expect(body.features.find((f) => f.id === parent)?.properties).toMatchObject({ requests: 1, metrics: ["pm25"] });
+  expect(JSON.stringify(body).toLowerCase()).not.toContain(buyer.toLowerCase());
+  expect(JSON.stringify(body)).not.toContain("Queenstown");
+
+  await page.goto("/map?lat=-45.03&lon=168.66&z=6");
+  await page.getByLabel("Where data is wanted (open requests)").check();
+  await expect(page).toHaveURL(/wanted=1/);
+  const legend = page.getByTestId("wanted-legend");
+  await expect(legend).toContainText("Open data requests per hexagon");
+  await expect(legend).toContainText(/[1-9]\d* hexagon\(s\) with open requests/);
+});
+
+test("playback: moving the frame slider changes what the viewport returns, and the frame is in the URL", async ({ page }) => {
+  // Hourly aggregates for the Berlin devices in the last finished hour, as the processing job writes them.
+  const lastHour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000);
+  const client = new pg.Client({ connectionString: embeddedPostgresUrl(PG_PORT) });
+  await client.connect();
+  try {
+    for (const [i, device] of devices.slice(0, 3).entries()) {
+      await client.query(
+        `INSERT INTO "DeviceHour" (device, "hourStart", "messageCount", "onlineMinutes", "distanceMeters", "cellsR7", "cellsR8", sensors, "qualityScore", findings, "computedAt")
+         VALUES ($1, $2::timestamptz AT TIME ZONE 'UTC', 60, 60, 0, '{}', '{}', $3, 90, '[]', now() AT TIME ZONE 'UTC') ON CONFLICT DO NOTHING`,
+        [device.address.toLowerCase(), lastHour.toISOString(), JSON.stringify({ pm25: { min: 5, mean: 10 + i, max: 20, count: 60 } })],
+      );
+    }
+  } finally {
+    await client.end();
+  }
+  const berlin = cellToParent(latLngToCell(FIXES[0]!.latE6 / 1e6, FIXES[0]!.lonE6 / 1e6, 7), 2);
+  const frames: Array<{ frame: string | null; cells: string[] }> = [];
+  page.on("response", (response: Response) => {
+    const url = new URL(response.url());
+    if (url.pathname !== "/api/map/viewport") return;
+    void response.json().then(
+      (body: { features?: Array<{ id: string }> }) => frames.push({ frame: url.searchParams.get("frame"), cells: (body.features ?? []).map((f) => f.id) }),
+      () => undefined,
+    );
+  });
+  await page.goto("/map?metric=density&window=24h");
+  await expect(page.getByTestId("map-status")).toContainText(/hexagon/);
+  const slider = page.getByRole("slider", { name: "Frame" });
+  await slider.focus();
+  await page.keyboard.press("Home");
+  await expect(page).toHaveURL(/[?&]t=/);
+  await expect(page.getByTestId("map-frame")).toContainText("UTC");
+  await expect.poll(() => frames.some((f) => f.frame !== null && f.frame !== lastHour.toISOString())).toBe(true);
+  await page.keyboard.press("End");
+  await expect(page).toHaveURL(new RegExp(`t=${encodeURIComponent(lastHour.toISOString())}`));
+  await expect.poll(() => frames.find((f) => f.frame === lastHour.toISOString())?.cells ?? []).toContain(berlin);
+  // The oldest frame (a day ago, before this stack existed) has no Berlin hexagon.
+  expect(frames.find((f) => f.frame !== null && f.frame !== lastHour.toISOString())?.cells).not.toContain(berlin);
+  await page.getByRole("button", { name: "Live", exact: true }).click();
+  await expect(page).not.toHaveURL(/[?&]t=/);
+});

@@ -11,6 +11,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { createDbClient } from "../lib/db/create-client";
@@ -18,8 +19,8 @@ import { createTemporaryDatabase, findFreePort, startEphemeralPostgres } from ".
 import { applyMigrations } from "../lib/db/migrate";
 import { MAJOR_CITIES } from "../lib/map/cities";
 import { refreshMapDevices } from "../lib/map/refresh";
-import { queryViewport } from "../lib/map/viewport";
-import { viewportQuerySchema } from "../lib/map/viewport-params";
+import { hexagonsFromDevices, queryViewport } from "../lib/map/viewport";
+import { DEVICE_ZOOM, resolutionForZoom, viewportQuerySchema } from "../lib/map/viewport-params";
 
 const { values } = parseArgs({
   options: {
@@ -101,6 +102,47 @@ async function seed(url: string): Promise<void> {
   }
 }
 
+const loadAverage = (): string => loadavg().map((value) => value.toFixed(2)).join(" / ");
+
+/** Runs the worker's refresh until nothing is pending; devices folded and seconds taken. */
+async function foldAll(db: ReturnType<typeof createDbClient>): Promise<{ devices: number; seconds: number }> {
+  const started = performance.now();
+  let devices = 0;
+  for (;;) {
+    const result = await refreshMapDevices(db, { qualities: false });
+    if (result.status !== "done" || result.devices === 0) break;
+    devices += result.devices;
+  }
+  return { devices, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Every device sends one more reading from where it is, as ingest would store it (batches of 10k). */
+async function reportAgain(url: string): Promise<void> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let start = 0; start < DEVICES; start += 10_000) {
+      await client.query("BEGIN");
+      await client.query(
+        `INSERT INTO ingest.telemetry (device, sequence, measured_at, received_at, transport, digest, encoded, signature, lat_e6, lon_e6, pm25_deci_ug_m3, temperature_centi_c, humidity_centi_pct)
+         SELECT t.device, 2, now(), now(), 'http', '\\x00', '\\x00', '\\x00', t.lat_e6, t.lon_e6, (50 + random() * 600)::int, (1500 + random() * 1000)::int, (4000 + random() * 3000)::int
+         FROM ingest.telemetry t WHERE t.sequence = 1 AND t.device IN (SELECT device FROM ingest.device_state ORDER BY device OFFSET $1 LIMIT 10000)`,
+        [start],
+      );
+      await client.query(
+        `UPDATE ingest.device_state s SET last_sequence = 2, last_measured_at = now(), last_seen_at = now(), message_count = message_count + 1,
+                changed_xid = pg_current_xact_id()
+         WHERE s.device IN (SELECT device FROM ingest.device_state ORDER BY device OFFSET $1 LIMIT 10000)`,
+        [start],
+      );
+      await client.query("COMMIT");
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 const VIEWS = [
   { name: "world", raw: { west: "-180", south: "-85", east: "180", north: "85", zoom: "1.5" } },
   { name: "continent", raw: { west: "-15", south: "33", east: "35", north: "62", zoom: "4" } },
@@ -111,7 +153,8 @@ const VIEWS = [
 async function measurePageLoad(url: string): Promise<number[] | string> {
   if (PAGE_RUNS === 0) return "skipped (--page-runs 0)";
   if (!existsSync(".next/BUILD_ID")) return "skipped: no production build (.next/BUILD_ID); run `npm start` once";
-  const port = await findFreePort();
+  // PORT pins the app's port (machines where ports are assigned); otherwise any free one.
+  const port = process.env.PORT ? Number(process.env.PORT) : await findFreePort();
   const server = spawn("node_modules/.bin/next", ["start", "-p", String(port)], {
     env: { ...process.env, DATABASE_URL: url, PORT: String(port), APP_URL: `http://localhost:${port}`, DEPLOYMENTS_FILE: "/nonexistent-deployments.json" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -157,21 +200,37 @@ async function main(): Promise<void> {
     let started = performance.now();
     await seed(database.url);
     console.log(`seeded ${DEVICES} devices with readings in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    started = performance.now();
-    let folded = 0;
-    for (;;) {
-      const result = await refreshMapDevices(db, { qualities: false });
-      if (result.status !== "done" || result.devices === 0) break;
-      folded += result.devices;
-    }
-    const foldSeconds = (performance.now() - started) / 1000;
-    console.log(`map job folded ${folded} devices in ${foldSeconds.toFixed(1)} s (${Math.round(folded / foldSeconds)} devices/s)`);
+    const firstFold = await foldAll(db);
+    console.log(`map job, first fold (new devices, H3 cells computed): ${firstFold.devices} devices in ${firstFold.seconds.toFixed(1)} s (${Math.round(firstFold.devices / firstFold.seconds)} devices/s)`);
     await db.$executeRawUnsafe("ANALYZE map_device");
+    await db.$executeRawUnsafe("ANALYZE map_cell");
+    started = performance.now();
+    await reportAgain(database.url);
+    console.log(`every device reported again (same position, new readings) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const steady = await foldAll(db);
+    console.log(`map job, steady state (devices that did not move): ${steady.devices} devices in ${steady.seconds.toFixed(1)} s (${Math.round(steady.devices / steady.seconds)} devices/s; 100k devices reporting once a minute need 1,667/s)`);
+    const [cells] = await db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM map_cell`;
+    console.log(`map_cell rollup: ${cells?.n} rows for ${DEVICES} devices (6 resolutions × projects × age bands)`);
 
     const rows: Array<Record<string, string | number>> = [];
+    const directRows: Array<Record<string, string | number>> = [];
     for (const view of VIEWS) {
+      // As the worker does every tick: the rollup's bands stay fresh, so the viewport reads map_cell.
+      await refreshMapDevices(db, { qualities: false });
       for (const metric of ["pm25", "density"] as const) {
         const query = viewportQuerySchema.parse({ ...view.raw, metric });
+        if (query.zoom < DEVICE_ZOOM) {
+          // For comparison: the same hexagons grouped from map_device directly (the path before the rollup).
+          const resolution = resolutionForZoom(query.zoom);
+          const direct: number[] = [];
+          for (let i = 0; i < Math.min(RUNS, 20); i++) {
+            const t0 = performance.now();
+            await hexagonsFromDevices(db, query, resolution, new Date());
+            direct.push(performance.now() - t0);
+          }
+          const { p50, p95 } = summary(direct);
+          directRows.push({ view: view.name, metric, "direct p50 ms": p50.toFixed(1), "direct p95 ms": p95.toFixed(1) });
+        }
         let size = 0;
         let items = 0;
         for (let i = 0; i < 5; i++) await queryViewport(db, query, null);
@@ -188,7 +247,10 @@ async function main(): Promise<void> {
         rows.push({ view: view.name, zoom: query.zoom, metric, items, "KiB": Math.round(size / 1024), "p50 ms": p50.toFixed(1), "p95 ms": p95.toFixed(1), "max ms": max.toFixed(1) });
       }
     }
+    console.log(`viewport (lib/map/viewport queryViewport: map_cell rollup below zoom ${DEVICE_ZOOM}, devices from zoom ${DEVICE_ZOOM}), load ${loadAverage()}`);
     console.table(rows);
+    console.log("hexagons grouped from map_device directly (fallback path, for comparison):");
+    console.table(directRows);
 
     const page = await measurePageLoad(database.url);
     if (typeof page === "string") console.log(`/map page load: ${page}`);

@@ -1,5 +1,5 @@
 /**
- * The map's shareable state and its URL form (?lat=&lon=&z=&metric=&window=&mode=&project=&sel=).
+ * The map's shareable state and its URL form (?lat=&lon=&z=&metric=&window=&mode=&project=&sel=&earn=&wanted=&t=).
  * Unknown or malformed values fall back to defaults, so any link opens a map.
  */
 import { METRIC_KEYS, WINDOW_KEYS, type MetricKey, type TimeWindow } from "@/lib/map/viewport-params";
@@ -18,9 +18,13 @@ export interface MapUrlState {
   selection: string | null;
   /** "Earn more here" layer. */
   earn: boolean;
+  /** "Where data is wanted": the marketplace's open requests. */
+  wanted: boolean;
+  /** Playback: the ISO start of the frame shown (see playbackFrames); null = live. */
+  frame: string | null;
 }
 
-export const DEFAULT_STATE: MapUrlState = { lat: 25, lon: 10, zoom: 1.3, metric: "pm25", window: "24h", mode: "hexagons", project: null, selection: null, earn: false };
+export const DEFAULT_STATE: MapUrlState = { lat: 25, lon: 10, zoom: 1.3, metric: "pm25", window: "24h", mode: "hexagons", project: null, selection: null, earn: false, wanted: false, frame: null };
 
 function numberIn(raw: string | null, min: number, max: number, fallback: number): number {
   if (raw === null || raw.trim() === "") return fallback;
@@ -30,6 +34,13 @@ function numberIn(raw: string | null, min: number, max: number, fallback: number
 
 function oneOf<T extends string>(raw: string | null, options: readonly T[], fallback: T): T {
   return options.includes(raw as T) ? (raw as T) : fallback;
+}
+
+/** An ISO instant as the frame, normalised; anything else is live. */
+function frameParam(raw: string | null): string | null {
+  if (raw === null || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/.test(raw)) return null;
+  const time = Date.parse(raw);
+  return Number.isFinite(time) ? new Date(time).toISOString() : null;
 }
 
 export function parseMapState(params: URLSearchParams): MapUrlState {
@@ -45,6 +56,8 @@ export function parseMapState(params: URLSearchParams): MapUrlState {
     project: project && /^[a-z0-9-]{1,64}$/.test(project) ? project : null,
     selection: selection && /^(d:0x[0-9a-fA-F]{40}|h:[0-9a-f]{15})$/.test(selection) ? selection : null,
     earn: params.get("earn") === "1",
+    wanted: params.get("wanted") === "1",
+    frame: frameParam(params.get("t")),
   };
 }
 
@@ -56,5 +69,7 @@ export function mapStateQuery(state: MapUrlState): string {
   if (state.project) params.set("project", state.project);
   if (state.selection) params.set("sel", state.selection);
   if (state.earn) params.set("earn", "1");
+  if (state.wanted) params.set("wanted", "1");
+  if (state.frame) params.set("t", state.frame);
   return params.toString();
 }

@@ -10,12 +10,13 @@ import MapView, { Layer, Marker, NavigationControl, Source, type MapLayerMouseEv
 import { apiFetch, ApiError } from "@/components/api-client";
 import { usePublicConfig } from "@/components/public-config-context";
 import { useTheme } from "@/components/theme";
-import type { HexFeature, MapDevice, MyMapDevices, ViewportResponse } from "@/lib/map/api-types";
+import type { HexFeature, MapDevice, MyMapDevices, ViewportResponse, WantedFeature } from "@/lib/map/api-types";
 import { MAJOR_CITIES, searchCities } from "@/lib/map/cities";
-import { rampExpression, rampStops, STATUS_COLOURS } from "@/lib/map/ramp";
+import { rampExpression, rampStops, STATUS_COLOURS, WANTED_STOPS, wantedExpression } from "@/lib/map/ramp";
 import { basemapStyle } from "@/lib/map/style";
 import { DEVICE_ZOOM, METRIC_KEYS, METRICS, WINDOW_KEYS, type MetricKey, type TimeWindow } from "@/lib/map/viewport-params";
 import { mapStateQuery, parseMapState, type LayerMode, type MapUrlState } from "./map-state";
+import { PlaybackControl } from "./playback-control";
 import { SidePanel } from "./side-panel";
 
 interface Bounds {
@@ -42,6 +43,7 @@ function viewportUrl(bounds: Bounds, state: MapUrlState): string {
     window: state.window,
   });
   if (state.project) params.set("project", state.project);
+  if (state.frame) params.set("frame", state.frame);
   return `/api/map/viewport?${params}`;
 }
 
@@ -109,6 +111,7 @@ export function SensorMap({ projects, initialQuery }: { projects: ProjectOption[
   }, [state]);
 
   const update = useCallback((patch: Partial<MapUrlState>) => setState((current) => ({ ...current, ...patch })), []);
+  const onFrame = useCallback((frame: string | null) => update({ frame }), [update]);
 
   const url = bounds ? viewportUrl(bounds, state) : null;
   const viewport = useQuery({
@@ -136,6 +139,13 @@ export function SensorMap({ projects, initialQuery }: { projects: ProjectOption[
     queryKey: ["map-demand"],
     queryFn: () => apiFetch<{ features: HexFeature[] }>("/api/map/demand"),
     enabled: state.earn,
+    staleTime: 60_000,
+  });
+
+  const wanted = useQuery({
+    queryKey: ["map-wanted"],
+    queryFn: () => apiFetch<{ features: WantedFeature[] }>("/api/map/demand?layer=wanted"),
+    enabled: state.wanted,
     staleTime: 60_000,
   });
 
@@ -290,11 +300,12 @@ export function SensorMap({ projects, initialQuery }: { projects: ProjectOption[
           <legend>Time window</legend>
           {WINDOW_KEYS.map((key) => (
             <label key={key}>
-              <input type="radio" name="map-window" value={key} checked={state.window === key} onChange={() => update({ window: key })} />
+              <input type="radio" name="map-window" value={key} checked={state.window === key} onChange={() => update({ window: key, frame: null })} />
               {WINDOW_LABELS[key]}
             </label>
           ))}
         </fieldset>
+        <PlaybackControl window={state.window} frame={state.frame} onFrame={onFrame} />
         <fieldset className="map-segmented">
           <legend>Layer</legend>
           {(["hexagons", "heatmap"] as LayerMode[]).map((mode) => (
@@ -319,6 +330,26 @@ export function SensorMap({ projects, initialQuery }: { projects: ProjectOption[
           <input type="checkbox" checked={state.earn} onChange={(e) => update({ earn: e.target.checked })} />
           Earn more here (under-served cells)
         </label>
+        <label className="map-check">
+          <input type="checkbox" checked={state.wanted} onChange={(e) => update({ wanted: e.target.checked })} />
+          Where data is wanted (open requests)
+        </label>
+        {state.wanted && (
+          <div className="map-legend" data-testid="wanted-legend" aria-label="Legend: open marketplace requests per hexagon">
+            <div className="map-legend-title">Open data requests per hexagon</div>
+            <ul className="map-legend-status">
+              {WANTED_STOPS.map(([count, color], i) => (
+                <li key={count}>
+                  <span className="map-status-dot" style={{ background: color }} aria-hidden="true" />
+                  {i === WANTED_STOPS.length - 1 ? `${count}+` : String(count)}
+                </li>
+              ))}
+            </ul>
+            <p className="muted">
+              {wanted.data ? `${wanted.data.features.length} hexagon(s) with open requests` : wanted.isError ? "Requests could not be loaded" : "Loading requests…"}
+            </p>
+          </div>
+        )}
         {mine.data && mine.data.devices.length > 0 && (
           <button type="button" onClick={fitToMine}>
             Fit to my devices ({mine.data.devices.length})
@@ -377,6 +408,12 @@ export function SensorMap({ projects, initialQuery }: { projects: ProjectOption[
             {state.earn && demand.data && (
               <Source id="demand" type="geojson" data={{ type: "FeatureCollection", features: demand.data.features }}>
                 <Layer id="demand-line" type="line" paint={{ "line-color": "#e66101", "line-width": 2, "line-dasharray": [2, 2] }} />
+              </Source>
+            )}
+            {state.wanted && wanted.data && (
+              <Source id="wanted" type="geojson" data={{ type: "FeatureCollection", features: wanted.data.features }}>
+                <Layer id="wanted-fill" type="fill" paint={{ "fill-color": wantedExpression, "fill-opacity": 0.35 }} />
+                <Layer id="wanted-line" type="line" paint={{ "line-color": "#5e3c99", "line-width": 1.5 }} />
               </Source>
             )}
             {hexagons && state.mode === "hexagons" && (

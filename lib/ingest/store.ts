@@ -157,7 +157,9 @@ export async function advanceDeviceStates(client: pg.PoolClient, rows: readonly 
   await client.query(
     `UPDATE ingest.device_state s
         SET last_sequence = u.sequence, last_measured_at = u.measured_at, last_digest = u.digest,
-            last_seen_at = now(), message_count = s.message_count + u.count
+            last_seen_at = now(), message_count = s.message_count + u.count,
+            -- The map refresh's cursor (lib/map/refresh.ts): which transaction changed the row.
+            changed_xid = pg_current_xact_id()
        FROM unnest($1::bytea[], $2::numeric[], $3::timestamptz[], $4::bytea[], $5::bigint[])
             AS u(device, sequence, measured_at, digest, count)
       WHERE s.device = u.device`,

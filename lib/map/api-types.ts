@@ -7,3 +7,4 @@ export type { HexAggregate, HexFeature } from "./hexagons";
 export type { MyMapDevices } from "./mine";
 export type { MapDevice } from "./privacy";
 export type { ViewportResponse } from "./viewport";
+export type { WantedFeature } from "./wanted";

@@ -5,7 +5,7 @@ import { mapCellsFor } from "./cells";
 import { searchCities } from "./cities";
 import { hexRing } from "./hexagons";
 import { mapDeviceForViewer, type MapDeviceRow } from "./privacy";
-import { longitudeRanges, resolutionForZoom, viewportQuerySchema } from "./viewport-params";
+import { FRAME_MS, frameStart, longitudeRanges, playbackFrames, resolutionForZoom, viewportQuerySchema, WINDOW_KEYS, WINDOWS } from "./viewport-params";
 
 const row = (overrides: Partial<MapDeviceRow> = {}): MapDeviceRow => ({
   device: "0x00000000000000000000000000000000000000aa",
@@ -109,5 +109,37 @@ describe("searchCities", () => {
     expect(searchCities("sao")[0]?.name).toBe("São Paulo");
     expect(searchCities("BER")[0]?.name).toBe("Berlin");
     expect(searchCities("")).toEqual([]);
+  });
+});
+
+describe("playback frames", () => {
+  it("step through the whole window in aligned frames, oldest first, ending at the latest usable frame", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...WINDOW_KEYS), fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }), (window, nowMs) => {
+        const now = new Date(nowMs);
+        const frames = playbackFrames(window, now);
+        const step = FRAME_MS[window];
+        expect(frames).toHaveLength(WINDOWS[window] / step);
+        for (const [i, frame] of frames.entries()) {
+          expect(frame.getTime() % step).toBe(0);
+          if (i > 0) expect(frame.getTime() - frames[i - 1]!.getTime()).toBe(step);
+          expect(frameStart(window, new Date(frame.getTime() + step - 1)).getTime()).toBe(frame.getTime());
+        }
+        const last = frames[frames.length - 1]!.getTime();
+        // 5-minute frames include the current one (raw readings); hourly ones end with the last finished hour.
+        if (window === "1h") expect(last).toBe(frameStart(window, now).getTime());
+        else expect(last + step).toBe(frameStart(window, now).getTime());
+      }),
+    );
+    expect(playbackFrames("24h", new Date("2026-11-25T10:30:00Z"))[23]?.toISOString()).toBe("2026-11-25T09:00:00.000Z");
+    expect(playbackFrames("1h", new Date("2026-11-25T10:32:00Z")).map((d) => d.toISOString().slice(11, 16))).toEqual(
+      ["09:35", "09:40", "09:45", "09:50", "09:55", "10:00", "10:05", "10:10", "10:15", "10:20", "10:25", "10:30"],
+    );
+  });
+
+  it("the viewport accepts a frame time and rejects anything else", () => {
+    const box = { west: "0", south: "0", east: "1", north: "1", zoom: "5" };
+    expect(viewportQuerySchema.parse({ ...box, frame: "2026-11-25T09:00:00Z" }).frame?.toISOString()).toBe("2026-11-25T09:00:00.000Z");
+    expect(viewportQuerySchema.safeParse({ ...box, frame: "yesterday" }).success).toBe(false);
   });
 });

@@ -27,3 +27,16 @@ export function formatValue(metric: MetricKey, value: number | null): string {
   const digits = metric === "density" ? 0 : metric === "light" ? 0 : 1;
   return `${value.toFixed(digits)} ${METRICS[metric].unit}`;
 }
+
+/**
+ * The demand layer ("where data is wanted"): open requests per hexagon, on a
+ * purple sequential scale (ColorBrewer Purples) apart from the metric ramp.
+ */
+export const WANTED_STOPS: ReadonlyArray<readonly [number, string]> = [
+  [1, "#bcbddc"],
+  [2, "#9e9ac8"],
+  [4, "#756bb1"],
+  [8, "#54278f"],
+];
+
+export const wantedExpression = ["step", ["to-number", ["get", "requests"], 0], WANTED_STOPS[0]![1], ...WANTED_STOPS.slice(1).flatMap(([count, colour]) => [count, colour])] as unknown as ExpressionSpecification;

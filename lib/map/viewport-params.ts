@@ -42,6 +42,8 @@ export const viewportQuerySchema = z
       .string()
       .regex(/^[a-z0-9-]{1,64}$/)
       .optional(),
+    /** Playback: the start of one frame of the window (see playbackFrames); hexagons for that frame only. */
+    frame: z.iso.datetime().transform((value) => new Date(value)).optional(),
   })
   .refine((q) => q.south <= q.north, { message: "south must not be north of north", path: ["south"] });
 
@@ -71,4 +73,25 @@ export function longitudeRanges(west: number, east: number): Array<[number, numb
     [west, 180],
     [-180, east],
   ];
+}
+
+/** Playback frame length per window: 5-minute frames over an hour, hourly over a day, 6-hourly over a week. */
+export const FRAME_MS: Record<TimeWindow, number> = { "1h": 5 * 60_000, "24h": 3_600_000, "7d": 6 * 3_600_000 };
+
+/** The frame (of `window`'s length) that contains `at`: frames start on UTC multiples of their length. */
+export function frameStart(window: TimeWindow, at: Date): Date {
+  const step = FRAME_MS[window];
+  return new Date(Math.floor(at.getTime() / step) * step);
+}
+
+/**
+ * Frame start times stepping through the window, oldest first. The last frame
+ * is the current one for 5-minute frames (read from raw readings), and the last
+ * finished one for hourly and 6-hourly frames (read from finished DeviceHour rows).
+ */
+export function playbackFrames(window: TimeWindow, now: Date): Date[] {
+  const step = FRAME_MS[window];
+  const last = frameStart(window, now).getTime() - (window === "1h" ? 0 : step);
+  const count = Math.round(WINDOWS[window] / step);
+  return Array.from({ length: count }, (_, i) => new Date(last - (count - 1 - i) * step));
 }

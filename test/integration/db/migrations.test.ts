@@ -54,7 +54,7 @@ describe("applyMigrations", () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
     expect(tables.map((row) => row.table_name)).toEqual(
-      ["AdminAlert", "AdminAlertSettings", "AdminAuditEntry", "AdminDeviceMetadata", "AdminWebhookDelivery", "AuthNonce", "ChainEvent", "Device", "DeviceHour", "DevicePairing", "IndexedBlock", "IndexerCursor", "MarketApiKey", "MarketAttestation", "MarketDeviceSale", "MarketListing", "MarketOrder", "MarketRequest", "Project", "ProjectOperator", "RateLimitBucket", "RewardBatch", "RewardDeviceEpoch", "RewardEpoch", "RewardPolicy", "RewardSlot", "Session", "WorkerHeartbeat", "_prisma_migrations", "map_cursor", "map_device"].sort(),
+      ["AdminAlert", "AdminAlertSettings", "AdminAuditEntry", "AdminDeviceMetadata", "AdminWebhookDelivery", "AuthNonce", "ChainEvent", "Device", "DeviceHour", "DevicePairing", "IndexedBlock", "IndexerCursor", "MarketApiKey", "MarketAttestation", "MarketDeviceSale", "MarketListing", "MarketOrder", "MarketRequest", "Project", "ProjectOperator", "RateLimitBucket", "RewardBatch", "RewardDeviceEpoch", "RewardEpoch", "RewardPolicy", "RewardSlot", "Session", "WorkerHeartbeat", "_prisma_migrations", "map_cell", "map_cursor", "map_device"].sort(),
     );
 
     const records = await query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(

@@ -36,7 +36,7 @@ beforeAll(async () => {
   expect(response.status).toBe(200);
   // Other test files' devices may be pending too: fold until nothing is left.
   for (let i = 0; i < 10; i++) {
-    const result = await refreshMapDevices(db, { settleMs: 0 });
+    const result = await refreshMapDevices(db);
     if (result.status === "done" && result.devices === 0) break;
   }
 });
@@ -140,30 +140,27 @@ describe("map viewport against PostgreSQL", () => {
     expect(cells.every((c) => c.properties.devices < 2)).toBe(true);
   });
 
-  it("refresh folds a whole ingest batch even when the batch limit falls inside it (one now() for all)", async () => {
-    const tied = await registerDevices(3);
-    const messages = await Promise.all(tied.map((device, i) => signed(device, 1, { position: { latE6: 48_850_000 + i * 1000, lonE6: 2_350_000, accuracyCm: 300 } })));
+  it("refresh walks changed devices in batches and folds each exactly once", async () => {
+    const batchOfThree = await registerDevices(3);
+    const messages = await Promise.all(batchOfThree.map((device, i) => signed(device, 1, { position: { latE6: 48_850_000 + i * 1000, lonE6: 2_350_000, accuracyCm: 300 } })));
     expect((await postTelemetry(testHttpDeps(pool), wire(messages))).status).toBe(200);
-    const result = await refreshMapDevices(db, { batch: 1, settleMs: 0 });
-    expect(result).toMatchObject({ status: "done", devices: 3 });
-    const rows = await db.mapDevice.findMany({ where: { device: { in: tied.map((d) => d.address) } } });
+    const folded: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const result = await refreshMapDevices(db, { batch: 1 });
+      if (result.status === "done") folded.push(result.devices);
+    }
+    expect(folded).toEqual([1, 1, 1, 0]);
+    const rows = await db.mapDevice.findMany({ where: { device: { in: batchOfThree.map((d) => d.address) } } });
     expect(rows).toHaveLength(3);
   });
 
-  it("refresh leaves changes younger than the settle time for the next run", async () => {
-    const [late] = await registerDevices(1);
-    expect((await postTelemetry(testHttpDeps(pool), wire([await signed(late!, 1, { position: { latE6: 40_000_000, lonE6: 3_000_000, accuracyCm: 300 } })]))).status).toBe(200);
-    expect(await refreshMapDevices(db, { settleMs: 3_600_000 })).toMatchObject({ status: "done", devices: 0 });
-    expect(await refreshMapDevices(db, { settleMs: 0 })).toMatchObject({ status: "done", devices: 1 });
-  });
-
   it("refresh is a no-op when nothing changed and skips while another worker holds the lock", async () => {
-    expect(await refreshMapDevices(db, { settleMs: 0 })).toMatchObject({ status: "done", devices: 0 });
+    expect(await refreshMapDevices(db)).toMatchObject({ status: "done", devices: 0 });
     await db.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x3a9d}::int4, 0)`;
       const other = createDbClient(inject("databaseUrl"));
       try {
-        expect(await refreshMapDevices(other, { settleMs: 0 })).toEqual({ status: "locked" });
+        expect(await refreshMapDevices(other)).toEqual({ status: "locked" });
       } finally {
         await other.$disconnect();
       }
