@@ -13,18 +13,14 @@
  * operator, the driver's epoch closed before the policy exists, and proving under the job's lease.
  * Env: DATABASE_URL, RPC_URL, DEPLOYMENTS_FILE, APP_URL, RUN_SEED, PROJECT_ADMIN_PRIVATE_KEY, REWARD_EPOCH_SECONDS.
  */
-import { createPublicClient, createWalletClient, getAddress, http, keccak256, stringToBytes, stringToHex, zeroAddress, type Address, type Hex } from "viem";
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { demoTokenAbi, deviceRegistryAbi, projectRegistryAbi, rewardDistributorAbi } from "../lib/chain/abi.generated";
-import { LOCAL_DEV_PRIVATE_KEY } from "../lib/chain/deploy";
-import { readDeployment } from "../lib/chain/deployments";
+import { getAddress, keccak256, stringToBytes, stringToHex, zeroAddress, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { deviceRegistryAbi, projectRegistryAbi } from "../lib/chain/abi.generated";
 import { createDbClient } from "../lib/db/create-client";
 import { toWireJson } from "../lib/ingest/message";
 import { signTelemetry } from "../lib/ingest/sign";
-import { ensurePolicyOnChain, type DistributorClients } from "../lib/proofs/distributor";
-import { computeEpoch, epochWindow, policyParams } from "../lib/rewards/epoch";
-import { publishPolicy } from "../lib/rewards/policies";
-import { advanceUnderLease, createProgress, required, waitFor } from "./lib/e2e-epoch";
+import { epochWindow } from "../lib/rewards/epoch";
+import { clearOfEpochBoundary, createProgress, fundRewardPool, localChain, publishAndConfirmEpoch, required, waitFor } from "./lib/e2e-epoch";
 
 const BOUNDARY_MARGIN_MS = 30_000;
 const TELEMETRY_MINUTES = 3;
@@ -32,20 +28,10 @@ const DEVICE_COUNT = 3;
 const progress = createProgress("e2e-admin-epoch");
 
 async function main() {
-  const rpcUrl = required("RPC_URL");
   const epochSeconds = Number(required("REWARD_EPOCH_SECONDS"));
-  const deployment = readDeployment(required("DEPLOYMENTS_FILE"), 31337);
-  if (!deployment) throw new Error("no local deployment");
+  const chain = localChain();
+  const { deployment, publicClient, write, deployer, admin, adminClient } = chain;
   const db = createDbClient(required("DATABASE_URL"));
-  const deployer = privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY);
-  const admin = privateKeyToAccount(required("PROJECT_ADMIN_PRIVATE_KEY") as Hex);
-  const publicClient = createPublicClient({ transport: http(rpcUrl) });
-  const clientOf = (account: PrivateKeyAccount) => createWalletClient({ account, transport: http(rpcUrl) });
-  const adminClient = clientOf(admin);
-  const write = async (walletClient: ReturnType<typeof clientOf>, request: Parameters<ReturnType<typeof clientOf>["writeContract"]>[0]) => {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) });
-    if (receipt.status !== "success") throw new Error(`reverted: ${receipt.transactionHash}`);
-  };
   const deviceKeys = Array.from({ length: DEVICE_COUNT }, (_, i) => keccak256(stringToBytes(`e2e-admin-earnings:device:${i}:${required("RUN_SEED")}`)));
   const devices = deviceKeys.map((key) => privateKeyToAccount(key).address);
   const epochMs = epochSeconds * 1000;
@@ -97,24 +83,14 @@ async function main() {
     const projectId = Number(required("PROJECT_ID"));
     const onchainProjectId = BigInt(required("ONCHAIN_PROJECT_ID"));
     const epoch = Number(required("EPOCH"));
-    const fundAmount = 10n ** 21n;
-    await write(clientOf(deployer), { chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "mint", args: [admin.address, fundAmount] });
-    await write(adminClient, { chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "approve", args: [deployment.contracts.RewardDistributor, fundAmount] });
-    await write(adminClient, { chain: null, address: deployment.contracts.RewardDistributor, abi: rewardDistributorAbi, functionName: "fund", args: [onchainProjectId, fundAmount] });
-    // The job's first epoch is the one containing the policy's creation: it must not close before the driver computes its own.
-    if (epochMs - (Date.now() % epochMs) < BOUNDARY_MARGIN_MS) {
-      const boundary = Math.ceil(Date.now() / epochMs) * epochMs;
-      await waitFor(progress, "the next epoch boundary (too close to publish the policy)", async () => (Date.now() >= boundary ? true : null), 2 * BOUNDARY_MARGIN_MS);
-    }
-    const policy = await publishPolicy(db, projectId, { basePerMinute: "1000000000000000", minQualityMultiplierBps: 5000, coverageBonusBps: 0, demandBonusBps: 0, epochBudget: "1000000000000000000000" });
-    const computed = await computeEpoch(db, projectId, epoch, epochSeconds, policy);
-    const epochId = computed ?? (await db.rewardEpoch.findUniqueOrThrow({ where: { projectId_epoch: { projectId, epoch } } })).id;
-    const earlier = await db.rewardEpoch.findFirst({ where: { projectId, id: { lt: epochId } } });
-    if (earlier) throw new Error(`the worker computed epoch ${earlier.epoch} of the project before the driver's epoch ${epoch}`);
-    progress(`epoch ${epoch} computed (id ${epochId})`);
-    const clients: DistributorClients = { publicClient, walletClient: adminClient, address: deployment.contracts.RewardDistributor };
-    await ensurePolicyOnChain(clients, onchainProjectId, BigInt(policy.policyHash), policyParams(policy).epochBudget);
-    await advanceUnderLease(db, epochId, clients, onchainProjectId, progress);
+    await fundRewardPool(chain, onchainProjectId, 10n ** 21n);
+    await clearOfEpochBoundary(progress, epochMs, BOUNDARY_MARGIN_MS);
+    const epochId = await publishAndConfirmEpoch(
+      db,
+      chain,
+      { projectId, onchainProjectId, epoch, epochSeconds, policy: { basePerMinute: "1000000000000000", minQualityMultiplierBps: 5000, coverageBonusBps: 0, demandBonusBps: 0, epochBudget: "1000000000000000000000" } },
+      progress,
+    );
     const rows = await db.rewardDeviceEpoch.findMany({ where: { epochId } });
     process.stdout.write(`${JSON.stringify({ epochId, amounts: Object.fromEntries(rows.map((row) => [getAddress(row.device).toLowerCase(), row.amount.toFixed(0)])) })}\n`);
   } finally {

@@ -17,19 +17,15 @@
  * DEPLOYMENTS_FILE, APP_URL, OWNER, RUN_SEED (makes the device key unique per run), PROJECT_ADMIN_PRIVATE_KEY,
  * REWARD_EPOCH_SECONDS.
  */
-import { createPublicClient, createWalletClient, getAddress, http, keccak256, stringToBytes, stringToHex, zeroAddress, type Address, type Hex } from "viem";
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { demoTokenAbi, deviceRegistryAbi, projectRegistryAbi, rewardDistributorAbi } from "../lib/chain/abi.generated";
-import { LOCAL_DEV_PRIVATE_KEY } from "../lib/chain/deploy";
-import { readDeployment } from "../lib/chain/deployments";
+import { getAddress, keccak256, stringToBytes, stringToHex, zeroAddress, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { deviceRegistryAbi, projectRegistryAbi } from "../lib/chain/abi.generated";
 import { createDbClient } from "../lib/db/create-client";
 import { claimTypedData } from "../lib/devices/claim-typed-data";
 import { toWireJson } from "../lib/ingest/message";
 import { signTelemetry } from "../lib/ingest/sign";
-import { ensurePolicyOnChain, type DistributorClients } from "../lib/proofs/distributor";
-import { computeEpoch, epochWindow, policyParams } from "../lib/rewards/epoch";
-import { publishPolicy } from "../lib/rewards/policies";
-import { advanceUnderLease, createProgress, required, waitFor } from "./lib/e2e-epoch";
+import { epochWindow } from "../lib/rewards/epoch";
+import { clearOfEpochBoundary, createProgress, fundRewardPool, localChain, publishAndConfirmEpoch, required, waitFor } from "./lib/e2e-epoch";
 
 /** The policy is published at least this long before the next epoch boundary, so the driver computes its epoch first. */
 const BOUNDARY_MARGIN_MS = 60_000;
@@ -38,22 +34,12 @@ const progress = createProgress("e2e-reward-epoch");
 
 async function main() {
   const owner = getAddress(required("OWNER"));
-  const rpcUrl = required("RPC_URL");
   const appUrl = required("APP_URL");
   const epochSeconds = Number(required("REWARD_EPOCH_SECONDS"));
   if (!Number.isInteger(epochSeconds) || epochSeconds * 1000 < TELEMETRY_MINUTES * 60_000 + BOUNDARY_MARGIN_MS) throw new Error(`REWARD_EPOCH_SECONDS ${epochSeconds} is too short`);
-  const deployment = readDeployment(required("DEPLOYMENTS_FILE"), 31337);
-  if (!deployment) throw new Error("no local deployment");
+  const chain = localChain();
+  const { deployment, publicClient, write, deployer, admin, adminClient } = chain;
   const db = createDbClient(required("DATABASE_URL"));
-  const deployer = privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY);
-  const admin = privateKeyToAccount(required("PROJECT_ADMIN_PRIVATE_KEY") as Hex);
-  const publicClient = createPublicClient({ transport: http(rpcUrl) });
-  const clientOf = (account: PrivateKeyAccount) => createWalletClient({ account, transport: http(rpcUrl) });
-  const adminClient = clientOf(admin);
-  const write = async (walletClient: ReturnType<typeof clientOf>, request: Parameters<ReturnType<typeof clientOf>["writeContract"]>[0]) => {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) });
-    if (receipt.status !== "success") throw new Error(`reverted: ${receipt.transactionHash}`);
-  };
   try {
     const deviceKey = keccak256(stringToBytes(`e2e-rewards:device:${required("RUN_SEED")}`));
     const device = privateKeyToAccount(deviceKey).address;
@@ -74,10 +60,7 @@ async function main() {
     progress(`project ${onchainProjectId} created, device ${device} registered and claimed to ${owner}`);
 
     // Funding: the deployer owns RewardToken and is the only one who mints; everything else is the project admin's.
-    const fundAmount = 10n ** 21n;
-    await write(clientOf(deployer), { chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "mint", args: [admin.address, fundAmount] });
-    await write(adminClient, { chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "approve", args: [deployment.contracts.RewardDistributor, fundAmount] });
-    await write(adminClient, { chain: null, address: deployment.contracts.RewardDistributor, abi: rewardDistributorAbi, functionName: "fund", args: [onchainProjectId, fundAmount] });
+    await fundRewardPool(chain, onchainProjectId, 10n ** 21n);
     progress("pool funded");
 
     // The worker's indexer projects the project and the claimed device; the epoch reads those rows. The worker runs
@@ -93,10 +76,7 @@ async function main() {
     // Publish at least BOUNDARY_MARGIN_MS before an epoch boundary: the job's first epoch for this project is the one
     // containing the policy's creation, and it must not close before the driver has computed the one before it.
     const epochMs = epochSeconds * 1000;
-    if (epochMs - (Date.now() % epochMs) < BOUNDARY_MARGIN_MS) {
-      const boundary = Math.ceil(Date.now() / epochMs) * epochMs;
-      await waitFor(progress, "the next epoch boundary (too close to publish the policy)", async () => (Date.now() >= boundary ? true : null), 2 * BOUNDARY_MARGIN_MS);
-    }
+    await clearOfEpochBoundary(progress, epochMs, BOUNDARY_MARGIN_MS);
     const epoch = Math.floor(Date.now() / epochMs);
     const { windowStart } = epochWindow(epoch, epochSeconds);
     const messages = [];
@@ -107,17 +87,12 @@ async function main() {
     if (!response.ok) throw new Error(`telemetry: ${response.status} ${await response.text()}`);
     progress(`telemetry for epoch ${epoch} (${windowStart.toISOString()}) accepted: ${await response.text()}`);
 
-    const policy = await publishPolicy(db, row.projectId, { basePerMinute: "1000000000000000", minQualityMultiplierBps: 5000, coverageBonusBps: 5000, demandBonusBps: 0, epochBudget: "1000000000000000000000" });
-    const computed = await computeEpoch(db, row.projectId, epoch, epochSeconds, policy);
-    const epochId = computed ?? (await db.rewardEpoch.findUniqueOrThrow({ where: { projectId_epoch: { projectId: row.projectId, epoch } } })).id;
-    const earlier = await db.rewardEpoch.findFirst({ where: { projectId: row.projectId, id: { lt: epochId } } });
-    if (earlier) throw new Error(`the worker computed epoch ${earlier.epoch} of the project before the driver's epoch ${epoch}`);
-    progress(`epoch ${epoch} computed (id ${epochId}${computed === null ? ", by the worker" : ""})`);
-
-    const clients: DistributorClients = { publicClient, walletClient: adminClient, address: deployment.contracts.RewardDistributor };
-    await ensurePolicyOnChain(clients, onchainProjectId, BigInt(policy.policyHash), policyParams(policy).epochBudget);
-    progress("policy published on-chain");
-    await advanceUnderLease(db, epochId, clients, onchainProjectId, progress);
+    const epochId = await publishAndConfirmEpoch(
+      db,
+      chain,
+      { projectId: row.projectId, onchainProjectId, epoch, epochSeconds, policy: { basePerMinute: "1000000000000000", minQualityMultiplierBps: 5000, coverageBonusBps: 5000, demandBonusBps: 0, epochBudget: "1000000000000000000000" } },
+      progress,
+    );
 
     const result = await db.rewardDeviceEpoch.findUniqueOrThrow({ where: { epochId_device: { epochId, device: device.toLowerCase() } } });
     process.stdout.write(`${JSON.stringify({ epochId, amount: result.amount.toFixed(0) })}\n`);

@@ -6,6 +6,7 @@ import { parseEventLogs, zeroAddress, type Address } from "viem";
 import { projectRegistryAbi } from "@/lib/chain/abi.generated";
 import { parseDeviceAddress } from "@/lib/devices/claim-label";
 import { TransactionSteps } from "@/components/devices/transaction-steps";
+import { fieldErrorBindings } from "@/components/field-errors";
 import { useChainTransaction } from "@/components/use-chain-transaction";
 
 interface FormErrors {
@@ -77,7 +78,7 @@ export function CreateProjectForm() {
     for (const delay of [1500, 4000, 8000]) setTimeout(() => router.refresh(), delay);
   };
 
-  const field = (key: keyof FormErrors) => (errors[key] ? { "aria-invalid": true, "aria-describedby": `${ids}-${key}-error` } : {});
+  const { field, errorOf } = fieldErrorBindings<keyof FormErrors>(ids, errors);
 
   return (
     <section className="card" aria-labelledby={`${ids}-title`}>
@@ -85,18 +86,18 @@ export function CreateProjectForm() {
       <form onSubmit={(event) => void onSubmit(event)} noValidate className="admin-form" data-testid="create-project">
         <label htmlFor={`${ids}-name`}>Name</label>
         <input id={`${ids}-name`} value={name} onChange={(e) => setName(e.target.value)} maxLength={100} {...field("name")} />
-        {errors.name && <p id={`${ids}-name-error`} role="alert">{errors.name}</p>}
+        {errorOf("name")}
 
         <label htmlFor={`${ids}-uri`}>Metadata URI (optional)</label>
         <input id={`${ids}-uri`} value={metadataUri} onChange={(e) => setMetadataUri(e.target.value)} placeholder="ipfs://… or https://…" maxLength={500} />
 
         <label htmlFor={`${ids}-token`}>Reward token (optional)</label>
         <input id={`${ids}-token`} value={rewardToken} onChange={(e) => setRewardToken(e.target.value)} placeholder="0x…" spellCheck={false} autoComplete="off" {...field("rewardToken")} />
-        {errors.rewardToken && <p id={`${ids}-rewardToken-error`} role="alert">{errors.rewardToken}</p>}
+        {errorOf("rewardToken")}
 
         <label htmlFor={`${ids}-ops`}>Operators (optional, one address per line)</label>
         <textarea id={`${ids}-ops`} value={operatorsText} onChange={(e) => setOperatorsText(e.target.value)} rows={3} spellCheck={false} {...field("operators")} />
-        {errors.operators && <p id={`${ids}-operators-error`} role="alert">{errors.operators}</p>}
+        {errorOf("operators")}
 
         <p className="muted">You become the project&apos;s admin. Each operator is one more transaction.</p>
         <button type="submit" className="button" disabled={create.busy || appoint.busy} aria-busy={create.busy || appoint.busy}>

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import type { Abi, Address } from "viem";
 import { ApiError, postJson } from "@/components/api-client";
+import { fieldErrorBindings } from "@/components/field-errors";
 import { TransactionSteps } from "@/components/devices/transaction-steps";
 import { usePublicConfig } from "@/components/public-config-context";
 import { deviceRegistryAbi, marketplaceAbi } from "@/lib/chain/abi.generated";
@@ -12,6 +13,7 @@ import { fieldErrors, listingFormSchema, type ListingBody } from "@/lib/market/f
 import type { SellableDevice } from "@/lib/market/seller-devices";
 import { SERVICE_UNITS, SERVICE_UNIT_NAMES } from "@/lib/market/service-units";
 import { formatReward } from "@/lib/rewards/format";
+import { EarningHistoryTable } from "./earning-history";
 import { useMarketTransaction } from "./use-market-transaction";
 
 type Kind = ListingBody["kind"];
@@ -127,13 +129,7 @@ export function NewListingForm({ devices, metricNames, prefill }: { devices: Sel
     }
   }
 
-  const field = (key: string) => (errors[key] ? { "aria-invalid": true as const, "aria-describedby": `${ids}-${key}-error` } : {});
-  const errorOf = (key: string) =>
-    errors[key] ? (
-      <p id={`${ids}-${key}-error`} role="alert" className="field-error">
-        {errors[key]}
-      </p>
-    ) : null;
+  const { field, errorOf } = fieldErrorBindings<string>(ids, errors);
 
   if (created) {
     return (
@@ -256,24 +252,10 @@ export function NewListingForm({ devices, metricNames, prefill }: { devices: Sel
 function EarningHistory({ device }: { device: SellableDevice }) {
   if (device.earnings.length === 0) return <p className="muted">No reward epochs yet: a buyer sees that it has not earned anything.</p>;
   return (
-    <table className="device-table" data-testid="device-earning-history">
-      <caption>
-        Earned so far: {formatReward(device.earnedTotal)} (a buyer sees this history on the listing)
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Epoch start (UTC)</th>
-          <th scope="col">Reward</th>
-        </tr>
-      </thead>
-      <tbody>
-        {device.earnings.map((earning) => (
-          <tr key={earning.windowStart}>
-            <td>{earning.windowStart.slice(0, 16).replace("T", " ")}</td>
-            <td>{formatReward(earning.amount)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <EarningHistoryTable
+      earnings={device.earnings}
+      caption={`Earned so far: ${formatReward(device.earnedTotal)} (a buyer sees this history on the listing)`}
+      testId="device-earning-history"
+    />
   );
 }

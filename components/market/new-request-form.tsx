@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import { ApiError, postJson } from "@/components/api-client";
+import { fieldErrorBindings } from "@/components/field-errors";
 import { fieldErrors, requestFormSchema, splitCells } from "@/lib/market/forms";
 import { CellPicker } from "./cell-picker";
 
@@ -50,13 +51,7 @@ export function NewRequestForm({ metricNames }: { metricNames: readonly string[]
     }
   }
 
-  const field = (key: string) => (errors[key] ? { "aria-invalid": true as const, "aria-describedby": `${ids}-${key}-error` } : {});
-  const errorOf = (key: string) =>
-    errors[key] ? (
-      <p id={`${ids}-${key}-error`} role="alert" className="field-error">
-        {errors[key]}
-      </p>
-    ) : null;
+  const { field, errorOf } = fieldErrorBindings<string>(ids, errors);
 
   if (created) {
     return (

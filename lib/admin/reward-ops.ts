@@ -4,7 +4,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { DomainError, NotFoundError } from "@/lib/http/errors";
 import type { EpochInputsDocument } from "@/lib/rewards/epoch";
 import { policyInputSchema, publishPolicy, type PolicyInput } from "@/lib/rewards/policies";
-import { RewardPolicyError, type RewardPolicyParams } from "@/lib/rewards/policy";
+import { policyFromPublished, RewardPolicyError, type RewardPolicyParams } from "@/lib/rewards/policy";
 import { PREVIEW_SORTS, previewPolicy, sortPreviewRows, type PreviewTotals } from "@/lib/rewards/preview";
 import { recordAdminAction } from "./audit";
 import { epochErrorForDisplay } from "./epoch-error";
@@ -54,17 +54,6 @@ const totalsView = (totals: PreviewTotals): PreviewTotalsView => ({
   earning: totals.earning,
 });
 
-function documentPolicy(document: EpochInputsDocument): RewardPolicyParams {
-  return {
-    version: Number(document.policy.version),
-    basePerMinute: BigInt(document.policy.basePerMinute),
-    minQualityMultiplierBps: Number(document.policy.minQualityMultiplierBps),
-    coverageBonusBps: Number(document.policy.coverageBonusBps),
-    demandBonusBps: Number(document.policy.demandBonusBps),
-    epochBudget: BigInt(document.policy.epochBudget),
-  };
-}
-
 /** Runs the draft over the inputs of the project's latest computed epoch, next to what that epoch's policy paid. */
 export async function previewDraftPolicy(db: PrismaClient, projectId: number, request: z.output<typeof previewRequestSchema>): Promise<PolicyPreviewView> {
   const epoch = await db.rewardEpoch.findFirst({ where: { projectId }, orderBy: { epoch: "desc" }, include: { policy: { select: { version: true } } } });
@@ -80,7 +69,7 @@ export async function previewDraftPolicy(db: PrismaClient, projectId: number, re
   };
   let preview;
   try {
-    preview = previewPolicy(documentPolicy(document), draft, document.slots);
+    preview = previewPolicy(policyFromPublished(document.policy), draft, document.slots);
   } catch (error) {
     if (error instanceof RewardPolicyError) throw new DomainError("invalid_policy", error.message, 400);
     throw error;

@@ -6,7 +6,7 @@ import { distributorState, ensurePolicyOnChain, finalizeEpochOnChain, submitBatc
 import { proveBatch, toSolidityProof, type SolidityProof } from "../proofs/prover";
 import { BATCH_SIZE, merkleProof } from "../proofs/tree";
 import { assignSlots, readEpochInputs } from "./epoch-inputs";
-import { computeEpochRewards, type DeviceEpochInputs, type RewardPolicyParams } from "./policy";
+import { computeEpochRewards, policyFromPublished, type DeviceEpochInputs, type PublishedPolicy, type RewardPolicyParams } from "./policy";
 
 /**
  * The epoch pipeline: computed → proved → submitted → confirmed (docs/rewards.md). Each step reads what the previous
@@ -35,7 +35,7 @@ export interface EpochInputsDocument {
   epoch: number;
   windowStart: string;
   windowEnd: string;
-  policy: Record<keyof RewardPolicyParams, string | number>;
+  policy: PublishedPolicy;
   policyHash: string;
   slots: { slot: number; device: string; prevCumulative: string; inputs: DeviceEpochInputs }[];
 }
@@ -147,14 +147,7 @@ async function previousCumulative(tx: Prisma.TransactionClient, projectId: numbe
 
 /** Rebuilds a stored epoch's witnesses from its published inputs document. */
 export function witnessesOf(document: EpochInputsDocument, rawTotal: bigint, batchCount: number) {
-  const params: RewardPolicyParams = {
-    version: Number(document.policy.version),
-    basePerMinute: BigInt(document.policy.basePerMinute),
-    minQualityMultiplierBps: Number(document.policy.minQualityMultiplierBps),
-    coverageBonusBps: Number(document.policy.coverageBonusBps),
-    demandBonusBps: Number(document.policy.demandBonusBps),
-    epochBudget: BigInt(document.policy.epochBudget),
-  };
+  const params = policyFromPublished(document.policy);
   const ordered = document.slots.map((entry) => ({ ...entry, prevCumulative: BigInt(entry.prevCumulative) }));
   return buildBatches(ordered, batchCount).map((slots) => buildBatchWitness({ epoch: BigInt(document.epoch), policy: params, epochRaw: rawTotal, slots }));
 }

@@ -40,6 +40,20 @@ export interface RewardPolicyParams {
   epochBudget: bigint;
 }
 
+/** The parameters as an epoch's published inputs document carries them: numbers and decimal strings. */
+export type PublishedPolicy = Record<keyof RewardPolicyParams, string | number>;
+
+export function policyFromPublished(policy: PublishedPolicy): RewardPolicyParams {
+  return {
+    version: Number(policy.version),
+    basePerMinute: BigInt(policy.basePerMinute),
+    minQualityMultiplierBps: Number(policy.minQualityMultiplierBps),
+    coverageBonusBps: Number(policy.coverageBonusBps),
+    demandBonusBps: Number(policy.demandBonusBps),
+    epochBudget: BigInt(policy.epochBudget),
+  };
+}
+
 export interface DeviceEpochInputs {
   onlineMinutes: number;
   /** 0…100. */

@@ -11,6 +11,7 @@ import { faucetAvailable } from "@/lib/market/faucet";
 import { formatAmount } from "@/lib/market/format";
 import { listingDetail, type ListingDetail } from "@/lib/market/listings";
 import { listingIdSchema } from "@/lib/market/schemas";
+import { EarningHistoryTable } from "@/components/market/earning-history";
 import { deviceEarnings } from "@/lib/market/seller-devices";
 import { formatReward } from "@/lib/rewards/format";
 
@@ -83,23 +84,7 @@ export default async function ListingPage({ params }: { params: Promise<{ id: st
         <>
           <h2>Earning history</h2>
           {earned && earned.earnings.length > 0 ? (
-            <table className="device-table" data-testid="listing-earnings">
-              <caption>Rewards earned so far: {formatReward(earned.earnedTotal)}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Epoch start (UTC)</th>
-                  <th scope="col">Reward</th>
-                </tr>
-              </thead>
-              <tbody>
-                {earned.earnings.map((earning) => (
-                  <tr key={earning.windowStart}>
-                    <td>{earning.windowStart.slice(0, 16).replace("T", " ")}</td>
-                    <td>{formatReward(earning.amount)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <EarningHistoryTable earnings={earned.earnings} caption={`Rewards earned so far: ${formatReward(earned.earnedTotal)}`} testId="listing-earnings" />
           ) : (
             <p className="muted">No reward epochs yet.</p>
           )}
