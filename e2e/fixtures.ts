@@ -59,10 +59,19 @@ function rainbowKitModal(page: Page): Locator {
  * in RainbowKit's modal → "Sign message" (SIWE) → modal closes.
  */
 export async function connectAndSignIn(page: Page, address: string): Promise<void> {
-  await connectButton(page).click();
   const modal = rainbowKitModal(page);
-  await modal.getByRole("button", { name: TEST_WALLET_NAME }).click();
-  await modal.getByRole("button", { name: "Sign message" }).click();
+  const walletOption = modal.getByRole("button", { name: TEST_WALLET_NAME });
+  const signMessage = modal.getByRole("button", { name: "Sign message" });
+  // Seen on a loaded CI machine: a click that lands before React hydrates the header opens nothing, and RainbowKit
+  // can re-mount its wallet list while wallets announce themselves (the option detaches under the click). Open and
+  // pick again until the sign-in step shows, as a user would.
+  await expect(async () => {
+    if (await signMessage.isVisible()) return;
+    if (!(await modal.isVisible())) await connectButton(page).click({ timeout: 5_000 });
+    await walletOption.click({ timeout: 5_000 });
+    await expect(signMessage).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: 120_000 });
+  await signMessage.click();
   await expect(modal).toBeHidden();
   await expect(accountButton(page, address)).toBeVisible();
 }
