@@ -31,6 +31,7 @@ const DEVICES = Number(process.env.DB_RESTART_DEVICES ?? 8);
 const PER_DEVICE = Number(process.env.DB_RESTART_MESSAGES ?? 60);
 // 16 publishes a second per connection: under the broker's per-connection rate (20/s), so none is rate-limited.
 const PUBLISH_EVERY_MS = 60;
+const RESEND_AFTER_MS = 300;
 const DOWN_MS = Number(process.env.DB_RESTART_DOWN_MS ?? 2_000);
 /** Restarts spread evenly over the load (the soak run does several). */
 const RESTARTS = Number(process.env.DB_RESTARTS ?? 1);
@@ -114,14 +115,28 @@ describe("database restart mid-load", () => {
           const client = await connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { protocolVersion: 4, clientId: `restart-${device.address.slice(2, 14)}`, reconnectPeriod: 300, connectTimeout: 5_000 });
           client.on("error", () => undefined); // refused or reset while the database is down: expected
           clients.push(client);
+          // As docs/device-protocol.md asks: in sequence order, the next message only after the previous one is
+          // acknowledged (the server refuses a sequence at or below the last accepted one as SEQUENCE_REPLAY, with a
+          // PUBACK). mqtt.js resends an unacknowledged publish after a reconnect by itself, but gives up one still
+          // queued for that resend when the connection drops again ("Connection closed"): the device publishes the
+          // same bytes again. Pipelining publishes instead loses messages to replay refusals, on the device's side.
           for (const message of device.messages) {
-            client.publish(`devices/${device.address}/telemetry`, JSON.stringify(toWireJson(message)), { qos: 1 }, (error) => {
-              if (error) return;
-              acked.add(key(device.address, message.sequence));
-              const point = stopAt.indexOf(acked.size);
-              if (point >= 0) stopRequests[point]!.request();
-              if (acked.size === total) resolve();
+            const payload = JSON.stringify(toWireJson(message));
+            await new Promise<void>((delivered) => {
+              const publish = () =>
+                client.publish(`devices/${device.address}/telemetry`, payload, { qos: 1 }, (error) => {
+                  if (error) {
+                    if (!client.disconnecting) setTimeout(publish, RESEND_AFTER_MS); // not once the test has ended the client
+                    return;
+                  }
+                  delivered();
+                });
+              publish();
             });
+            acked.add(key(device.address, message.sequence));
+            const point = stopAt.indexOf(acked.size);
+            if (point >= 0) stopRequests[point]!.request();
+            if (acked.size === total) resolve();
             await sleep(PUBLISH_EVERY_MS);
           }
         })();
