@@ -1,5 +1,5 @@
-import { createWalletClient, http, type Address } from "viem";
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import type { Address } from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { demoTokenAbi, marketplaceAbi } from "@/lib/chain/abi.generated";
 import { LOCAL_DEV_PRIVATE_KEY } from "@/lib/chain/deploy";
@@ -12,6 +12,7 @@ import { createListing } from "@/lib/market/listings";
 import { feedOrderTerms } from "@/lib/market/order-terms";
 import { createListingSchema } from "@/lib/market/schemas";
 import { startIndexerHarness, type IndexerHarness } from "../indexer/harness";
+import { marketActions, sentDataInHours } from "./helpers";
 
 let harness: IndexerHarness;
 let seller: PrivateKeyAccount;
@@ -37,45 +38,10 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-async function send(account: PrivateKeyAccount, call: Parameters<typeof harness.chain.publicClient.simulateContract>[0]) {
-  const publicClient = harness.chain.publicClient;
-  const { request } = await publicClient.simulateContract({ ...call, account } as Parameters<typeof publicClient.simulateContract>[0]);
-  const hash = await createWalletClient({ account, transport: http(harness.rpcUrl) }).writeContract(request as never);
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  expect(receipt.status).toBe("success");
-}
-
-/** The buyer gets dUSD from the deployer, approves the escrow and orders `days` of the listing. */
+/** The buyer is minted the order's total, approves the escrow and orders `days` of the listing. */
 async function buyFeed(listingOnchainId: `0x${string}`, pricePerMonth: bigint, days: number): Promise<bigint> {
-  const { Stablecoin, Marketplace } = harness.deployment.contracts;
-  const publicClient = harness.chain.publicClient;
-  const block = await publicClient.getBlock();
-  const terms = feedOrderTerms(pricePerMonth, days, block.timestamp);
-  await send(privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY), { address: Stablecoin, abi: demoTokenAbi, functionName: "mint", args: [buyer.address, terms.total] });
-  await send(buyer, { address: Stablecoin, abi: demoTokenAbi, functionName: "approve", args: [Marketplace, terms.total] });
-  const before = await publicClient.readContract({ address: Marketplace, abi: marketplaceAbi, functionName: "orderCount" });
-  await send(buyer, { address: Marketplace, abi: marketplaceAbi, functionName: "createOrder", args: [seller.address, Stablecoin, terms.pricePerUnit, terms.totalUnits, terms.expiresAt, listingOnchainId] });
-  return before + 1n;
-}
-
-/** Hours in which `address` sent data, `offsetHours` after `start`. */
-async function sentData(address: Address, start: Date, hourOffsets: number[]): Promise<void> {
-  const base = Math.ceil(start.getTime() / 3_600_000) * 3_600_000;
-  await harness.db.deviceHour.createMany({
-    data: hourOffsets.map((offset) => ({
-      device: address.toLowerCase(),
-      hourStart: new Date(base + offset * 3_600_000),
-      messageCount: 30,
-      onlineMinutes: 30,
-      distanceMeters: 0,
-      cellsR7: [],
-      cellsR8: [],
-      sensors: { pm25: { min: 1, mean: 2, max: 3, count: 30 } },
-      qualityScore: 95,
-      findings: [],
-      computedAt: new Date(),
-    })),
-  });
+  const market = marketActions(harness);
+  return market.order(buyer, seller.address, listingOnchainId, feedOrderTerms(pricePerMonth, days, await market.nowSeconds()));
 }
 
 describe("delivery attestation", () => {
@@ -93,8 +59,8 @@ describe("delivery attestation", () => {
 
     // Day 1: 20 hours with data. Day 2: only 5 hours (not delivered). Day 3 has not finished yet.
     const dayHours = (day: number, count: number) => Array.from({ length: count }, (_, i) => day * 24 + i);
-    await sentData(device, order.createdAt, dayHours(0, 20));
-    await sentData(device, order.createdAt, dayHours(1, 5));
+    await sentDataInHours(harness, device, order.createdAt, dayHours(0, 20));
+    await sentDataInHours(harness, device, order.createdAt, dayHours(1, 5));
     const clock = () => order.createdAt.getTime() + 2 * FEED_PERIOD_MS + 60_000;
 
     // Two workers at once: one round attests, the other finds the lock taken or nothing left to do.
