@@ -28,8 +28,16 @@ export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> 
 }
 
 export function postJson<T>(path: string, body?: unknown): Promise<T> {
+  return sendJson<T>("POST", path, body);
+}
+
+export function patchJson<T>(path: string, body: unknown): Promise<T> {
+  return sendJson<T>("PATCH", path, body);
+}
+
+function sendJson<T>(method: "POST" | "PATCH", path: string, body: unknown): Promise<T> {
   return apiFetch<T>(path, {
-    method: "POST",
+    method,
     headers: { "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });

@@ -116,6 +116,7 @@ const MATRIX: Row[] = [
   { method: "PATCH", route: "/api/market/listings/[id]", path: () => `/api/market/listings/${UNKNOWN_UUID}`, body: () => ({}), expect: signedIn(400) },
   { method: "GET", route: "/api/market/requests", path: () => "/api/market/requests", expect: everyone(200) },
   { method: "POST", route: "/api/market/requests", path: () => "/api/market/requests", body: () => ({}), expect: signedIn(400) },
+  { method: "PATCH", route: "/api/market/requests/[id]", path: () => `/api/market/requests/${UNKNOWN_UUID}`, body: () => ({ status: "CLOSED" }), expect: signedIn(404) },
   { method: "GET", route: "/api/market/requests/[id]/offers", path: () => `/api/market/requests/${UNKNOWN_UUID}/offers`, expect: everyone(404) },
   { method: "GET", route: "/api/market/matches", path: () => "/api/market/matches", expect: signedIn(200) },
   { method: "GET", route: "/api/market/keys", path: () => "/api/market/keys", expect: signedIn(200) },

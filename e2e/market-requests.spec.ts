@@ -8,7 +8,8 @@ import { devAccount } from "./wallet";
 /**
  * Demand side of the market (issue #7): a consumer posts a request for PM2.5 over an area picked on the map; an owner
  * whose device measured PM2.5 there sees it among their dashboard's matches, responds with a feed listing prefilled
- * from the request, and the listing shows up as an offer on the request's page.
+ * from the request, and the listing shows up as an offer on the request's page. The seller then pauses the listing and
+ * the consumer closes the request, each from its page.
  *
  * Accounts (shared with e2e/market.spec.ts, this feature's only): 12 owner, 13 consumer, 15 project admin.
  */
@@ -102,5 +103,30 @@ test("a request picked on the map reaches a fitting owner, who answers with a li
   const offers = consumerPage.getByTestId("request-offers");
   await expect(offers.getByRole("row").filter({ hasText: title })).toContainText("within budget");
   await expect(offers.getByRole("row").filter({ hasText: title })).toContainText("45.00 dUSD");
+
+  // 5. The seller pauses the listing from its page; a paused listing is no offer. Only the seller has the buttons.
+  await page.getByTestId("new-listing-link").click();
+  const sellerActions = page.getByTestId("listing-seller-actions");
+  await sellerActions.getByRole("button", { name: "Pause listing" }).click();
+  await expect(page.getByTestId("listing-price")).toContainText("paused");
+  await expect(sellerActions.getByRole("button", { name: "Reopen listing" })).toBeVisible();
+  const listingPath = new URL(page.url()).pathname;
+  await consumerPage.goto(listingPath);
+  await expect(consumerPage.getByTestId("listing-price")).toContainText("paused");
+  await expect(consumerPage.getByTestId("listing-seller-actions")).toHaveCount(0);
+  await consumerPage.goto(requestPath);
+  await expect(consumerPage.getByTestId("request-no-offers")).toBeVisible();
+
+  // 6. The consumer closes the request, asked once more first; it reads closed for everyone, and the owner never had the button.
+  const buyerActions = consumerPage.getByTestId("request-buyer-actions");
+  await buyerActions.getByRole("button", { name: "Close request" }).click();
+  await buyerActions.getByRole("button", { name: "Close it: sellers stop seeing it?" }).click();
+  await expect(consumerPage.getByTestId("request-summary")).toContainText("closed");
+  await expect(buyerActions).toHaveCount(0);
+  await page.goto(requestPath);
+  await expect(page.getByTestId("request-summary")).toContainText("closed");
+  await expect(page.getByTestId("request-buyer-actions")).toHaveCount(0);
+  await page.goto("/market/dashboard");
+  await expect(page.getByTestId("seller-matches").getByRole("link", { name: title })).toHaveCount(0);
   await consumerPage.close();
 });

@@ -71,9 +71,13 @@ export async function requestById(db: PrismaClient, id: string): Promise<Request
   return toRequestView(row);
 }
 
-/** The buyer closes their own request; anyone else's looks missing. */
-export async function closeRequest(db: PrismaClient, buyer: Address, id: string): Promise<RequestView> {
-  const row = await db.marketRequest.findUnique({ where: { id }, select: { buyerAddress: true } });
+/**
+ * The buyer closes their own request; anyone else's looks missing. Closing again keeps the first closedAt:
+ * reward epochs read it to count the request as demand only while it was open.
+ */
+export async function closeRequest(db: PrismaClient, buyer: Address, id: string, now = new Date()): Promise<RequestView> {
+  const row = await db.marketRequest.findUnique({ where: { id } });
   if (!row || row.buyerAddress.toLowerCase() !== buyer.toLowerCase()) throw new RequestNotFoundError();
-  return toRequestView(await db.marketRequest.update({ where: { id }, data: { status: "CLOSED" } }));
+  if (row.status === "CLOSED") return toRequestView(row);
+  return toRequestView(await db.marketRequest.update({ where: { id }, data: { status: "CLOSED", closedAt: now } }));
 }

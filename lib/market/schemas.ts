@@ -76,4 +76,5 @@ export const createRequestSchema = z.object({
 });
 export type CreateRequestInput = z.output<typeof createRequestSchema>;
 
-export const listingIdSchema = z.uuid();
+/** Listing and request ids: random UUIDs. */
+export const marketIdSchema = z.uuid();

@@ -41,8 +41,8 @@ interface InputRow {
  * - qualityScore: the hourly scores of the hours overlapping the window, weighted by their online minutes (floor);
  *   without any, the device's latest hourly score before the window's end; without that, 0;
  * - underserved: no other device of the project was online in the window in the device's latest H3 r7 cell;
- * - inDemand: an open marketplace request (lib/market/requests.ts) that was live during the window (created before
- *   its end, expiring after its start) covers the device's latest H3 r7 cell and asks for a metric the device reported
+ * - inDemand: a marketplace request (lib/market/requests.ts) that was open during the window (created before its
+ *   end, neither expired nor closed before its start) covers the device's latest H3 r7 cell and asks for a metric the device reported
  *   in that latest hour;
  * - active: the registry's active flag.
  */
@@ -79,7 +79,8 @@ export async function readEpochInputs(
            COALESCE(h.quality, l.quality) AS quality, l.cell,
            EXISTS (
              SELECT 1 FROM "MarketRequest" r
-              WHERE r.status = 'OPEN' AND r."createdAt" < ${windowEnd} AND r."expiresAt" > ${windowStart}
+              WHERE r."createdAt" < ${windowEnd} AND r."expiresAt" > ${windowStart}
+                AND (r."closedAt" IS NULL OR r."closedAt" > ${windowStart})
                 AND l.cell = ANY(r."cellsR7") AND l.sensors -> r.metric IS NOT NULL
            ) AS in_demand
       FROM devices d

@@ -7,14 +7,14 @@ import { getSession } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { RequestNotFoundError } from "@/lib/market/errors";
 import { requestById, type RequestView } from "@/lib/market/requests";
-import { listingIdSchema } from "@/lib/market/schemas";
+import { marketIdSchema } from "@/lib/market/schemas";
 import { sellableDevices } from "@/lib/market/seller-devices";
 
 export const metadata: Metadata = { title: "New listing" };
 
 /** The request an owner responds to (`?request=<id>`): its metric and area prefill a feed. */
 async function requestToAnswer(raw: string | string[] | undefined): Promise<RequestView | null> {
-  const parsed = listingIdSchema.safeParse(raw);
+  const parsed = marketIdSchema.safeParse(raw);
   if (!parsed.success) return null;
   try {
     return await requestById(db(), parsed.data);

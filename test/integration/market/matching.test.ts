@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDbClient, type PrismaClient } from "@/lib/db/create-client";
 import { browseListings, createListing, listingDetail } from "@/lib/market/listings";
 import { offersForRequest, requestsForOwner } from "@/lib/market/matching";
-import { createRequest } from "@/lib/market/requests";
+import { closeRequest, createRequest, openRequests, requestById } from "@/lib/market/requests";
+import { RequestNotFoundError } from "@/lib/market/errors";
 import { browseListingsSchema, createListingSchema, createRequestSchema } from "@/lib/market/schemas";
 
 let db: PrismaClient;
@@ -118,5 +119,23 @@ describe("matching", () => {
     expect(byId.has(humidity.id)).toBe(false);
     expect(byId.has(expired.id)).toBe(false);
     expect(await requestsForOwner(db, consumer)).toEqual([]);
+  });
+});
+
+describe("closing a request", () => {
+  it("is its buyer's alone, takes it off the open requests and the owners' matches, and keeps the first closing time", async () => {
+    const wanted = await createRequest(db, consumer, request({ title: `Close me ${tag}`, metric: "pm25", cells: [berlin] }), now);
+    expect((await requestsForOwner(db, owner)).map((match) => match.request.id)).toContain(wanted.id);
+
+    // Anyone else's attempt looks like a missing request, and changes nothing.
+    await expect(closeRequest(db, owner, wanted.id)).rejects.toBeInstanceOf(RequestNotFoundError);
+    expect((await requestById(db, wanted.id)).status).toBe("OPEN");
+
+    const closedAt = new Date(now.getTime() + 60_000);
+    expect(await closeRequest(db, consumer, wanted.id, closedAt)).toMatchObject({ id: wanted.id, status: "CLOSED" });
+    await closeRequest(db, consumer, wanted.id, new Date(now.getTime() + 120_000));
+    expect((await db.marketRequest.findUniqueOrThrow({ where: { id: wanted.id } })).closedAt).toEqual(closedAt);
+    expect((await openRequests(db, { limit: 500 })).map((open) => open.id)).not.toContain(wanted.id);
+    expect((await requestsForOwner(db, owner)).map((match) => match.request.id)).not.toContain(wanted.id);
   });
 });

@@ -3,6 +3,8 @@ import Link from "next/link";
 import "@/components/market/market.css";
 import { notFound } from "next/navigation";
 import { BuyPanel } from "@/components/market/buy-panel";
+import { StatusActions, type StatusAction } from "@/components/market/status-actions";
+import { getSession } from "@/lib/auth/session";
 import { getPublicConfig } from "@/lib/config/public";
 import { db } from "@/lib/db/client";
 import { shortAddress } from "@/lib/devices/format";
@@ -10,7 +12,7 @@ import { ListingNotFoundError } from "@/lib/market/errors";
 import { faucetAvailable } from "@/lib/market/faucet";
 import { formatAmount } from "@/lib/market/format";
 import { listingDetail, type ListingDetail } from "@/lib/market/listings";
-import { listingIdSchema } from "@/lib/market/schemas";
+import { marketIdSchema } from "@/lib/market/schemas";
 import { EarningHistoryTable } from "@/components/market/earning-history";
 import { deviceEarnings } from "@/lib/market/seller-devices";
 import { formatReward } from "@/lib/rewards/format";
@@ -18,7 +20,7 @@ import { formatReward } from "@/lib/rewards/format";
 export const metadata: Metadata = { title: "Listing" };
 
 async function load(id: string): Promise<ListingDetail> {
-  const parsed = listingIdSchema.safeParse(id);
+  const parsed = marketIdSchema.safeParse(id);
   if (!parsed.success) notFound();
   try {
     return await listingDetail(db(), parsed.data);
@@ -28,8 +30,19 @@ async function load(id: string): Promise<ListingDetail> {
   }
 }
 
+const CLOSE: StatusAction = { status: "CLOSED", label: "Close listing", confirm: "Close it: no new orders?" };
+
+/** What the seller can do from each status; open orders keep their escrow whatever happens to the listing. */
+function sellerActions(status: ListingDetail["status"]): StatusAction[] {
+  if (status === "ACTIVE") return [{ status: "PAUSED", label: "Pause listing" }, CLOSE];
+  if (status === "PAUSED") return [{ status: "ACTIVE", label: "Reopen listing" }, CLOSE];
+  return [{ status: "ACTIVE", label: "Reopen listing" }];
+}
+
 export default async function ListingPage({ params }: { params: Promise<{ id: string }> }) {
   const listing = await load((await params).id);
+  const session = await getSession();
+  const isSeller = session?.address.toLowerCase() === listing.seller.toLowerCase();
   const config = getPublicConfig();
   const faucet = faucetAvailable(config.chainId, config.contracts?.Stablecoin);
   const earned = listing.kind === "DEVICE" && listing.devices[0] ? await deviceEarnings(db(), listing.devices[0]) : null;
@@ -44,6 +57,7 @@ export default async function ListingPage({ params }: { params: Promise<{ id: st
         <strong>{price}</strong> · {listing.project.name} · seller <code className="address">{shortAddress(listing.seller)}</code>
         {listing.status !== "ACTIVE" && <span className="pill pill-bad"> {listing.status.toLowerCase()}</span>}
       </p>
+      {isSeller && <StatusActions endpoint={`/api/market/listings/${listing.id}`} actions={sellerActions(listing.status)} testId="listing-seller-actions" />}
       {listing.description && <p>{listing.description}</p>}
       {listing.metrics.length > 0 && <p>Metrics: {listing.metrics.join(", ")}</p>}
       <p className="muted">Area: {listing.cellsR7.length} H3 cell{listing.cellsR7.length === 1 ? "" : "s"} (resolution 7)</p>

@@ -2,18 +2,19 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import "@/components/market/market.css";
+import { StatusActions } from "@/components/market/status-actions";
 import { getSession } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { shortAddress } from "@/lib/devices/format";
 import { RequestNotFoundError } from "@/lib/market/errors";
 import { formatAmount } from "@/lib/market/format";
 import { offersForRequest, requestsForOwner } from "@/lib/market/matching";
-import { listingIdSchema } from "@/lib/market/schemas";
+import { marketIdSchema } from "@/lib/market/schemas";
 
 export const metadata: Metadata = { title: "Request" };
 
 async function load(id: string) {
-  const parsed = listingIdSchema.safeParse(id);
+  const parsed = marketIdSchema.safeParse(id);
   if (!parsed.success) notFound();
   try {
     return await offersForRequest(db(), parsed.data);
@@ -40,6 +41,14 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
         {request.durationDays === 1 ? "" : "s"} over {request.cellsR7.length} H3 cell{request.cellsR7.length === 1 ? "" : "s"}, budget {formatAmount(request.budget)} · by{" "}
         <code className="address">{shortAddress(request.buyer)}</code> · {open ? `open until ${request.expiresAt.slice(0, 10)}` : "closed"}
       </p>
+
+      {open && session?.address.toLowerCase() === request.buyer.toLowerCase() && (
+        <StatusActions
+          endpoint={`/api/market/requests/${request.id}`}
+          actions={[{ status: "CLOSED", label: "Close request", confirm: "Close it: sellers stop seeing it?" }]}
+          testId="request-buyer-actions"
+        />
+      )}
 
       {fitting && open && (
         <div className="card" data-testid="request-respond">

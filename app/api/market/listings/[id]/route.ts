@@ -4,14 +4,14 @@ import { db } from "@/lib/db/client";
 import { handle, parseJsonBody } from "@/lib/http/handler";
 import { listingDetail, setListingStatus } from "@/lib/market/listings";
 import { assertMarketReadAllowed, assertMarketWriteAllowed } from "@/lib/market/rate-limit";
-import { listingIdSchema } from "@/lib/market/schemas";
+import { marketIdSchema } from "@/lib/market/schemas";
 
 type Context = { params: Promise<{ id: string }> };
 
 /** Public: one listing with its devices' live status and latest quality. */
 export const GET = handle(async (request: Request, context: Context) => {
   assertMarketReadAllowed(request);
-  const id = listingIdSchema.parse((await context.params).id);
+  const id = marketIdSchema.parse((await context.params).id);
   return Response.json(await listingDetail(db(), id), { headers: { "Cache-Control": "no-store" } });
 });
 
@@ -21,7 +21,7 @@ const statusBody = z.object({ status: z.enum(["ACTIVE", "PAUSED", "CLOSED"]) });
 export const PATCH = handle(async (request: Request, context: Context) => {
   const session = await requireSession();
   assertMarketWriteAllowed(session.address);
-  const id = listingIdSchema.parse((await context.params).id);
+  const id = marketIdSchema.parse((await context.params).id);
   const { status } = await parseJsonBody(request, statusBody);
   return Response.json(await setListingStatus(db(), session.address, id, status));
 });

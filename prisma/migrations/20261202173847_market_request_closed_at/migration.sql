@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "MarketRequest" ADD COLUMN     "closedAt" TIMESTAMP(3);
