@@ -40,8 +40,13 @@ import { cuttableRpc, restartableAnvil, type RpcCall } from "./endpoints";
 const EPOCHS = 4;
 /** Ticks allowed for one epoch to finish once its outage is over (each tick is a worker tick of the reward job). */
 const TICKS_TO_RECOVER = 20;
-/** Ticks run while the chain or the database is down: the job must keep failing without giving the epoch up. */
-const TICKS_DURING_OUTAGE = Number(process.env.REWARD_OUTAGE_TICKS ?? 6);
+/**
+ * Ticks run while the chain or the database is down: the job keeps failing without giving the epoch up (it runs with
+ * maxAttempts 1, so a single failure counted against the epoch would leave it failed for an operator). The soak run
+ * keeps each outage up for REWARD_OUTAGE_SECONDS as well.
+ */
+const TICKS_DURING_OUTAGE = 3;
+const MIN_OUTAGE_MS = Number(process.env.REWARD_OUTAGE_SECONDS ?? 0) * 1000;
 const dir = tempDir();
 const owner = privateKeyToAccount(generatePrivateKey());
 const last = lastClosedEpoch().epoch;
@@ -88,7 +93,7 @@ async function ticksUntilConfirmed(epoch: number) {
 /**
  * Arms a cut at the next call that `match`es, ticks until the job sends that call, waits for `during` (the tick that
  * sent it may already have ended: stopping PostgreSQL outlasts a few failing ticks), then, with `outage`, ticks
- * `TICKS_DURING_OUTAGE` more times while whatever `during` stopped stays down.
+ * `TICKS_DURING_OUTAGE` more times (and for at least MIN_OUTAGE_MS) while whatever `during` stopped stays down.
  */
 async function tickThroughCut(match: (call: RpcCall) => boolean, during: () => Promise<void>, options: { dropAnswer?: boolean; outage: boolean }): Promise<void> {
   let sent = false;
@@ -98,7 +103,8 @@ async function tickThroughCut(match: (call: RpcCall) => boolean, during: () => P
     await tick();
   }
   await cut;
-  if (options.outage) for (let i = 0; i < TICKS_DURING_OUTAGE; i++) await tick();
+  const outageStarted = Date.now();
+  if (options.outage) for (let i = 0; i < TICKS_DURING_OUTAGE || Date.now() - outageStarted < MIN_OUTAGE_MS; i++) await tick();
 }
 
 async function epochRow(epoch: number) {
@@ -144,7 +150,7 @@ beforeAll(async () => {
     walletClient: createWalletClient({ account: privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY), transport }),
     address: deployment.contracts.RewardDistributor,
   };
-  job = createRewardEpochJob({ epochSeconds: EPOCH_SECONDS, clients, clock: () => now, projectIds: [project.projectId], log: (message) => jobLog.push(message) });
+  job = createRewardEpochJob({ epochSeconds: EPOCH_SECONDS, clients, clock: () => now, maxAttempts: 1, projectIds: [project.projectId], log: (message) => jobLog.push(message) });
 }, 180_000);
 
 afterAll(async () => {
