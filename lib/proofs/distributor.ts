@@ -5,7 +5,7 @@ import { isRpcUnavailable } from "../chain/transport";
 import type { BatchPublicSignals } from "./batch";
 import type { SolidityProof } from "./prover";
 
-/** What talks to RewardDistributor: a reader, a signer (project admin or operator) and the contract's address. */
+/** What talks to RewardDistributor: a reader, a signer (project admin or operator; a local account, since transactions are signed here before they are sent) and the contract's address. */
 export interface DistributorClients {
   publicClient: PublicClient;
   walletClient: WalletClient<Transport, Chain | undefined, Account>;
