@@ -29,6 +29,8 @@ const knobs: Record<string, string> = {
   DB_RESTART_MESSAGES: String(Math.min(900, Math.max(60, Math.round((seconds * 1000) / 60 / 4)))),
   // The chain stays down for a fifth of the soak (at least a minute).
   RPC_OUTAGE_SECONDS: String(Math.max(60, Math.round(seconds / 5))),
+  // Each of the reward submission's outages (chain or database down mid-submission) kept up this long.
+  REWARD_OUTAGE_SECONDS: String(Math.max(10, Math.round(seconds / 20))),
 };
 const env = { ...process.env };
 for (const [name, value] of Object.entries(knobs)) env[name] ??= value;
@@ -36,6 +38,7 @@ for (const [name, value] of Object.entries(knobs)) env[name] ??= value;
 const files = [
   "test/integration/reliability/rpc-fallback.test.ts",
   "test/integration/reliability/rpc-outage.test.ts",
+  "test/integration/reliability/reward-submission.test.ts",
   "test/integration/reliability/db-restart.test.ts",
   "test/integration/worker/scale-out.test.ts",
   "test/integration/worker/scale-out-ingest.test.ts",

@@ -1,27 +1,48 @@
 import "server-only";
-import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
+import { encodeFunctionData, keccak256, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
 import { rewardDistributorAbi } from "../chain/abi.generated";
+import { isRpcUnavailable } from "../chain/transport";
 import type { BatchPublicSignals } from "./batch";
 import type { SolidityProof } from "./prover";
 
-/** What talks to RewardDistributor: a reader, a signer (project admin or operator) and the contract's address. */
+/** What talks to RewardDistributor: a reader, a signer (project admin or operator; a local account, since transactions are signed here before they are sent) and the contract's address. */
 export interface DistributorClients {
   publicClient: PublicClient;
   walletClient: WalletClient<Transport, Chain | undefined, Account>;
   address: Address;
 }
 
-async function send(clients: DistributorClients, request: { functionName: string; args: readonly unknown[] }): Promise<Hex> {
+/** Called with a transaction's hash once it is signed, before it is sent: record it where a successor looks it up. */
+export type OnSigned = (hash: Hex) => Promise<void>;
+
+async function send(clients: DistributorClients, request: { functionName: string; args: readonly unknown[] }, onSigned?: OnSigned): Promise<Hex> {
   const { publicClient, walletClient, address } = clients;
   // simulate first: a revert surfaces with its decoded custom error instead of a bare failed receipt.
-  const { request: simulated } = await publicClient.simulateContract({
+  await publicClient.simulateContract({
     address,
     abi: rewardDistributorAbi,
     account: walletClient.account,
     functionName: request.functionName as never,
     args: request.args as never,
   });
-  const hash = await walletClient.writeContract(simulated as never);
+  // Signed here rather than by writeContract so that the hash is known before the node sees the transaction.
+  const prepared = await walletClient.prepareTransactionRequest({
+    account: walletClient.account,
+    chain: walletClient.chain,
+    to: address,
+    data: encodeFunctionData({ abi: rewardDistributorAbi, functionName: request.functionName, args: request.args } as never),
+  });
+  const serializedTransaction = await walletClient.signTransaction({ ...prepared, chain: walletClient.chain ?? null } as never);
+  const hash = keccak256(serializedTransaction);
+  await onSigned?.(hash);
+  try {
+    await walletClient.sendRawTransaction({ serializedTransaction });
+  } catch (error) {
+    // A node may refuse it because it already has it: after a lost answer, a fallback endpoint (or a retry) sends a
+    // transaction that the first node accepted ("already known", "nonce too low"). That transaction is this one.
+    const known = !isRpcUnavailable(error) && (await publicClient.getTransaction({ hash }).then(() => true, () => false));
+    if (!known) throw error;
+  }
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`${request.functionName} reverted in ${hash}`);
   return hash;
@@ -40,6 +61,7 @@ export function submitBatchOnChain(
   batchIndex: number,
   signals: BatchPublicSignals,
   proof: SolidityProof,
+  onSigned?: OnSigned,
 ): Promise<Hex> {
   const statement = {
     inputsCommitment: signals.inputsCommitment,
@@ -48,13 +70,16 @@ export function submitBatchOnChain(
     batchRaw: signals.batchRaw,
     batchPaid: signals.batchPaid,
   };
-  return send(clients, { functionName: "submitBatch", args: [projectId, signals.epoch, BigInt(batchIndex), signals.epochRaw, statement, proof] });
+  return send(clients, { functionName: "submitBatch", args: [projectId, signals.epoch, BigInt(batchIndex), signals.epochRaw, statement, proof] }, onSigned);
 }
 
-export async function finalizeEpochOnChain(clients: DistributorClients, projectId: bigint, epoch: bigint): Promise<{ hash: Hex; epochRoot: Hex }> {
-  const hash = await send(clients, { functionName: "finalizeEpoch", args: [projectId, epoch] });
-  const epochRoot = await clients.publicClient.readContract({ address: clients.address, abi: rewardDistributorAbi, functionName: "epochRootOf", args: [projectId, epoch] });
-  return { hash, epochRoot };
+export async function finalizeEpochOnChain(clients: DistributorClients, projectId: bigint, epoch: bigint, onSigned?: OnSigned): Promise<{ hash: Hex; epochRoot: Hex }> {
+  const hash = await send(clients, { functionName: "finalizeEpoch", args: [projectId, epoch] }, onSigned);
+  return { hash, epochRoot: await epochRootOnChain(clients, projectId, epoch) };
+}
+
+export function epochRootOnChain(clients: Pick<DistributorClients, "publicClient" | "address">, projectId: bigint, epoch: bigint): Promise<Hex> {
+  return clients.publicClient.readContract({ address: clients.address, abi: rewardDistributorAbi, functionName: "epochRootOf", args: [projectId, epoch] });
 }
 
 /** Where the project stands on-chain: last finalized epoch and the epoch/batches being submitted. */

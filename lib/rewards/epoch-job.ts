@@ -90,7 +90,9 @@ export function createRewardEpochJob(options: RewardEpochJobOptions): WorkerJob 
   async function takeLease(db: PrismaClient, epochId: number): Promise<boolean> {
     const now = new Date(clock());
     const taken = await db.rewardEpoch.updateMany({
-      where: { id: epochId, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+      // Our own lease too: a tick runs after the previous one ended, and a lease still ours was left behind when the
+      // database went away before that tick could release it (the epoch would otherwise wait out the whole lease).
+      where: { id: epochId, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }, { leaseOwner: owner }] },
       data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
     });
     return taken.count === 1;

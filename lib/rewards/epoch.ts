@@ -2,7 +2,7 @@ import "server-only";
 import { getAddress } from "viem";
 import type { Prisma, PrismaClient, RewardPolicy } from "../db/generated/client";
 import { buildBatchWitness, type BatchPublicSignals, type BatchSlot } from "../proofs/batch";
-import { distributorState, ensurePolicyOnChain, finalizeEpochOnChain, submitBatchOnChain, type DistributorClients } from "../proofs/distributor";
+import { distributorState, epochRootOnChain, ensurePolicyOnChain, finalizeEpochOnChain, submitBatchOnChain, type DistributorClients } from "../proofs/distributor";
 import { proveBatch, toSolidityProof, type SolidityProof } from "../proofs/prover";
 import { BATCH_SIZE, merkleProof } from "../proofs/tree";
 import { assignSlots, readEpochInputs } from "./epoch-inputs";
@@ -177,26 +177,29 @@ export async function submitEpoch(db: PrismaClient, epochId: number, clients: Di
   const params = policyParams(epoch.policy);
   await ensurePolicyOnChain(clients, onchainProjectId, BigInt(epoch.policy.policyHash), params.epochBudget);
 
-  let state = await distributorState(clients, onchainProjectId);
+  const state = await distributorState(clients, onchainProjectId);
   if (state.lastEpoch < BigInt(epoch.epoch)) {
     const resumeFrom = state.openEpoch === BigInt(epoch.epoch) ? Number(state.batchesSubmitted) : 0;
     for (const batch of epoch.batches.sort((a, b) => a.batchIndex - b.batchIndex)) {
       if (batch.batchIndex < resumeFrom) continue;
       if (!batch.proof) throw new Error(`batch ${batch.batchIndex} of epoch ${epoch.epoch} has no proof`);
       const proof: SolidityProof = toSolidityProof(batch.proof as never);
-      const hash = await submitBatchOnChain(clients, onchainProjectId, batch.batchIndex, witnesses[batch.batchIndex]!.publicSignals, proof);
-      await db.rewardBatch.update({ where: { epochId_batchIndex: { epochId, batchIndex: batch.batchIndex } }, data: { submitTx: hash } });
+      // The hash is stored before the transaction is sent: if the answer, the node or the database is lost after the
+      // chain took it, the successor that finds the batch on-chain still has its transaction.
+      await submitBatchOnChain(clients, onchainProjectId, batch.batchIndex, witnesses[batch.batchIndex]!.publicSignals, proof, async (hash) => {
+        await db.rewardBatch.update({ where: { epochId_batchIndex: { epochId, batchIndex: batch.batchIndex } }, data: { submitTx: hash } });
+      });
     }
     await db.rewardEpoch.update({ where: { id: epochId }, data: { status: "submitted" } });
     const submitMs = Math.round(performance.now() - started);
     const finalizeStarted = performance.now();
-    const { hash, epochRoot } = await finalizeEpochOnChain(clients, onchainProjectId, BigInt(epoch.epoch));
-    state = await distributorState(clients, onchainProjectId);
+    const { epochRoot } = await finalizeEpochOnChain(clients, onchainProjectId, BigInt(epoch.epoch), async (hash) => {
+      await db.rewardEpoch.update({ where: { id: epochId }, data: { finalizeTx: hash } });
+    });
     await db.rewardEpoch.update({
       where: { id: epochId },
       data: {
         status: "confirmed",
-        finalizeTx: hash,
         epochRoot,
         confirmedAt: new Date(),
         timings: { ...(epoch.timings as object), submitMs, finalizeMs: Math.round(performance.now() - finalizeStarted) },
@@ -204,8 +207,10 @@ export async function submitEpoch(db: PrismaClient, epochId: number, clients: Di
     });
     return;
   }
-  // Already finalized on-chain by an earlier attempt whose database update was lost.
-  await db.rewardEpoch.update({ where: { id: epochId }, data: { status: "confirmed", confirmedAt: new Date() } });
+  // Already finalized on-chain by an earlier attempt whose database update was lost (its transaction hash was stored
+  // before it was sent); the root claims are proved against is the chain's.
+  const epochRoot = await epochRootOnChain(clients, onchainProjectId, BigInt(epoch.epoch));
+  await db.rewardEpoch.update({ where: { id: epochId }, data: { status: "confirmed", epochRoot, confirmedAt: new Date() } });
 }
 
 /** A device's claim argument from its latest confirmed epoch (for /earnings' "claim all"). */

@@ -7,7 +7,7 @@ import { createPublicClient, createWalletClient, http, type Hex } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { demoTokenAbi, rewardDistributorAbi } from "../../lib/chain/abi.generated";
 import { LOCAL_DEV_PRIVATE_KEY } from "../../lib/chain/deploy";
-import { readDeployment } from "../../lib/chain/deployments";
+import { readDeployment, type Deployment } from "../../lib/chain/deployments";
 import type { PrismaClient } from "../../lib/db/generated/client";
 import { ensurePolicyOnChain, type DistributorClients } from "../../lib/proofs/distributor";
 import { publishPolicy, type PolicyInput } from "../../lib/rewards/policies";
@@ -82,9 +82,13 @@ export async function advanceUnderLease(db: PrismaClient, epochId: number, clien
  * deployer (who alone mints RewardToken), the project admin, and a write that throws on a revert.
  */
 export function localChain() {
-  const rpcUrl = required("RPC_URL");
   const deployment = readDeployment(required("DEPLOYMENTS_FILE"), 31337);
   if (!deployment) throw new Error("no local deployment");
+  return chainAt(required("RPC_URL"), deployment, privateKeyToAccount(required("PROJECT_ADMIN_PRIVATE_KEY") as Hex));
+}
+
+/** The same for a given chain and project admin (integration tests, which have their own anvil). */
+export function chainAt(rpcUrl: string, deployment: Deployment, admin: PrivateKeyAccount) {
   const publicClient = createPublicClient({ transport: http(rpcUrl) });
   const clientOf = (account: PrivateKeyAccount) => createWalletClient({ account, transport: http(rpcUrl) });
   type WalletClient = ReturnType<typeof clientOf>;
@@ -93,11 +97,10 @@ export function localChain() {
     if (receipt.status !== "success") throw new Error(`reverted: ${receipt.transactionHash}`);
   };
   const deployer = privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY);
-  const admin = privateKeyToAccount(required("PROJECT_ADMIN_PRIVATE_KEY") as Hex);
   return { deployment, publicClient, clientOf, write, deployer, admin, adminClient: clientOf(admin) };
 }
 
-export type LocalChain = ReturnType<typeof localChain>;
+export type LocalChain = ReturnType<typeof chainAt>;
 
 /** Funds the project's reward pool: the deployer mints to the project admin, who approves and funds. */
 export async function fundRewardPool(chain: LocalChain, onchainProjectId: bigint, amount: bigint): Promise<void> {

@@ -1,35 +1,25 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { createPublicClient, createWalletClient, getAddress, http, stringToHex, type Address, type Hex } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { auditLog } from "@/lib/admin/audit";
 import { fleetPage } from "@/lib/admin/fleet";
 import { parseFleetQuery } from "@/lib/admin/fleet-query";
 import { previewDraftPolicy, projectEpochs, publishPolicyAsAdmin, rerunFailedEpoch } from "@/lib/admin/reward-ops";
-import { demoTokenAbi, deviceRegistryAbi, projectRegistryAbi, rewardDistributorAbi } from "@/lib/chain/abi.generated";
-import { LOCAL_DEV_PRIVATE_KEY } from "@/lib/chain/deploy";
+import { rewardDistributorAbi } from "@/lib/chain/abi.generated";
 import { readDeployment } from "@/lib/chain/deployments";
 import { createDbClient } from "@/lib/db/create-client";
 import { DomainError } from "@/lib/http/errors";
-import type { DistributorClients } from "@/lib/proofs/distributor";
-import { computeEpoch, epochWindow } from "@/lib/rewards/epoch";
+import { computeEpoch } from "@/lib/rewards/epoch";
 import { createRewardEpochJob } from "@/lib/rewards/epoch-job";
 import { publishPolicy } from "@/lib/rewards/policies";
-import { postTelemetry, signed, testHttpDeps, testPool, wire, type TestDevice } from "../ingest/helpers";
+import { testPool, type TestDevice } from "../ingest/helpers";
+import { createRewardProject, EPOCH_SECONDS, everyMinute, fundRewardPool, lastClosedEpoch, POLICY, rewardChain, sendReadings } from "../rewards/harness";
 
-const EPOCH_SECONDS = 600;
 const db = createDbClient(inject("databaseUrl"));
 const rpcUrl = inject("rpcUrl");
-const deployment = readDeployment(inject("deploymentsFile"), 31337)!;
-const admin = privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY);
-const publicClient = createPublicClient({ transport: http(rpcUrl) });
-const walletClient = createWalletClient({ account: admin, transport: http(rpcUrl) });
-const clients: DistributorClients = { publicClient, walletClient, address: deployment.contracts.RewardDistributor };
-// A finished epoch inside the ingest clock window (readings up to 24 h old are accepted).
-const epoch = Math.floor(Date.now() / 1000 / EPOCH_SECONDS) - 1;
-const { windowStart, windowEnd } = epochWindow(epoch, EPOCH_SECONDS);
-const POLICY = { basePerMinute: "1000000000000000", minQualityMultiplierBps: 2000, coverageBonusBps: 5000, demandBonusBps: 2500, epochBudget: "1000000000000000000000" };
+const chain = rewardChain(rpcUrl, readDeployment(inject("deploymentsFile"), 31337)!);
+const { publicClient, admin, clients } = chain;
+const { epoch, windowStart, windowEnd } = lastClosedEpoch();
 
 let pool: pg.Pool;
 let projectId: number;
@@ -38,44 +28,18 @@ let onchainProjectId: bigint;
 let epochId: number;
 let devices: [TestDevice, TestDevice, TestDevice];
 
-async function write(request: Parameters<typeof walletClient.writeContract>[0]): Promise<void> {
-  const receipt = await publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) });
-  expect(receipt.status).toBe("success");
-}
-
 beforeAll(async () => {
   pool = testPool();
-  const { request, result } = await publicClient.simulateContract({
-    account: admin,
-    address: deployment.contracts.ProjectRegistry,
-    abi: projectRegistryAbi,
-    functionName: "createProject",
-    args: ["Reward ops", "ipfs://reward-ops", deployment.contracts.RewardToken],
-  });
-  await write(request);
-  onchainProjectId = result;
-  const newDevice = (): TestDevice => {
-    const privateKey = generatePrivateKey();
-    return { privateKey, address: privateKeyToAccount(privateKey).address.toLowerCase() as Hex };
-  };
-  devices = [newDevice(), newDevice(), newDevice()];
-  await write({
-    chain: null,
-    address: deployment.contracts.DeviceRegistry,
-    abi: deviceRegistryAbi,
-    functionName: "registerDevices",
-    args: [onchainProjectId, devices.map((d) => ({ device: getAddress(d.address), model: stringToHex("AQ", { size: 32 }), claimKey: "0x0000000000000000000000000000000000000000" as Address }))],
-  });
-  const suffix = randomBytes(6).toString("hex");
-  projectId = (await db.project.create({ data: { chainId: 31337, onchainId: onchainProjectId, slug: `reward-ops-${suffix}`, name: "Reward ops", adminAddress: admin.address } })).id;
-  otherProjectId = (await db.project.create({ data: { chainId: 31337, slug: `reward-ops-other-${suffix}`, name: "Other", adminAddress: admin.address } })).id;
-  await db.device.createMany({ data: devices.map((d, i) => ({ address: d.address, projectId, model: "AQ", registeredBlock: BigInt(i + 1) })) });
+  const project = await createRewardProject(db, chain, { name: "Reward ops", slug: "reward-ops", devices: 3 });
+  ({ projectId, onchainProjectId } = project);
+  devices = project.devices as typeof devices;
+  otherProjectId = (await db.project.create({ data: { chainId: 31337, slug: `reward-ops-other-${randomBytes(6).toString("hex")}`, name: "Other", adminAddress: admin.address } })).id;
 
   // Device 0 online 4 minutes, device 1 online 2 minutes, device 2 silent.
-  const messages = [];
-  for (let minute = 0; minute < 4; minute++) messages.push(await signed(devices[0], minute + 1, { timestamp: windowStart.getTime() + minute * 60_000 + 5_000 }));
-  for (let minute = 0; minute < 2; minute++) messages.push(await signed(devices[1], minute + 1, { timestamp: windowStart.getTime() + minute * 60_000 + 7_000 }));
-  expect((await postTelemetry(testHttpDeps(pool), wire(messages))).status).toBe(200);
+  await sendReadings(pool, windowStart, [
+    { device: devices[0], offsetsMs: everyMinute(4, 5_000) },
+    { device: devices[1], offsetsMs: everyMinute(2, 7_000) },
+  ]);
   await publishPolicy(db, projectId, POLICY);
   const policy = await db.rewardPolicy.findFirstOrThrow({ where: { projectId } });
   epochId = (await computeEpoch(db, projectId, epoch, EPOCH_SECONDS, policy))!;
@@ -143,9 +107,7 @@ describe("a failed epoch re-runs to finalized", () => {
     expect(reruns).toEqual([expect.objectContaining({ epochId, epoch, resumeAt: "proved", previousError: expect.stringMatching(/PoolTooSmall/) })]);
 
     const amount = BigInt(row.paidTotal.toFixed(0));
-    await write({ chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "mint", args: [admin.address, amount] });
-    await write({ chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "approve", args: [clients.address, amount] });
-    await write({ chain: null, address: clients.address, abi: rewardDistributorAbi, functionName: "fund", args: [onchainProjectId, amount] });
+    await fundRewardPool(chain, onchainProjectId, amount);
     await run();
 
     row = await db.rewardEpoch.findUniqueOrThrow({ where: { id: epochId } });

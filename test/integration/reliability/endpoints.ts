@@ -50,3 +50,66 @@ export async function restartableAnvil(statePath: string): Promise<{ rpcUrl: str
     },
   };
 }
+
+export interface RpcCall {
+  method: string;
+  params?: unknown[];
+}
+
+/**
+ * A JSON-RPC proxy in front of `upstream` that can fail at a chosen call, as a connection to a node that goes away
+ * does. `cutAt(match, during)` arms a cut for the next single call that `match`es: the call still reaches the node
+ * (a transaction is mined), then `during` runs (stop the node, stop the database), then the answer is delivered
+ * or, with `dropAnswer`, lost (the socket closes without a response). While the node is down every call fails as a
+ * refused connection does. Clients keep the proxy's URL throughout.
+ */
+export async function cuttableRpc(upstream: string): Promise<{
+  url: string;
+  cutAt(match: (call: RpcCall) => boolean, during: () => Promise<void>, options?: { dropAnswer?: boolean }): Promise<void>;
+  close(): Promise<void>;
+}> {
+  let armed: { match: (call: RpcCall) => boolean; during: () => Promise<void>; dropAnswer: boolean; done: () => void; failed: (error: unknown) => void } | null = null;
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      void (async () => {
+        const body = Buffer.concat(chunks).toString("utf8");
+        const call = JSON.parse(body) as RpcCall | RpcCall[];
+        const cut = armed && !Array.isArray(call) && armed.match(call) ? armed : null;
+        if (cut) armed = null;
+        let answer: string;
+        try {
+          answer = await (await fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body })).text();
+        } catch {
+          request.socket.destroy(); // the node is down: the client sees its connection fail
+          return;
+        }
+        if (cut) {
+          try {
+            await cut.during();
+            cut.done();
+          } catch (error) {
+            cut.failed(error);
+          }
+          if (cut.dropAnswer) return void request.socket.destroy();
+        }
+        response.writeHead(200, { "content-type": "application/json" }).end(answer);
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (typeof address !== "object" || !address) throw new Error("no address");
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    cutAt(match, during, options = {}) {
+      return new Promise<void>((done, failed) => (armed = { match, during, dropAnswer: options.dropAnswer ?? false, done, failed }));
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // clients keep connections alive
+      }),
+  };
+}

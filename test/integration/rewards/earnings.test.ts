@@ -1,35 +1,27 @@
-import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { createPublicClient, createWalletClient, getAddress, http, stringToHex, type Address, type Hex } from "viem";
+import { getAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { demoTokenAbi, deviceRegistryAbi, projectRegistryAbi, rewardDistributorAbi } from "../../../lib/chain/abi.generated";
-import { LOCAL_DEV_PRIVATE_KEY } from "../../../lib/chain/deploy";
+import { rewardDistributorAbi } from "../../../lib/chain/abi.generated";
 import { readDeployment } from "../../../lib/chain/deployments";
 import { createDbClient } from "../../../lib/db/create-client";
-import { claimTypedData } from "../../../lib/devices/claim-typed-data";
-import type { DistributorClients } from "../../../lib/proofs/distributor";
 import { ownerClaimArguments, ownerEarnings, ownerEarningsCsv } from "../../../lib/rewards/earnings";
 import { computeEpoch, epochWindow, proveEpoch, submitEpoch } from "../../../lib/rewards/epoch";
 import { publishPolicy } from "../../../lib/rewards/policies";
 import { rawReward, scaleToBudget } from "../../../lib/rewards/policy";
 import { epochDetail, epochInputsDocument, explainDeviceEarning, listEpochs } from "../../../lib/rewards/proofs-view";
 import { createClaimedReader } from "../../../lib/rewards/runtime";
-import { postTelemetry, signed, testHttpDeps, testPool, wire, type TestDevice } from "../ingest/helpers";
+import { testPool, type TestDevice } from "../ingest/helpers";
+import { createRewardProject, EPOCH_SECONDS, everyMinute, fundRewardPool, lastClosedEpoch, POLICY, POOL_FUNDS, rewardChain, sendReadings } from "./harness";
 
-const EPOCH_SECONDS = 600;
 const db = createDbClient(inject("databaseUrl"));
 const rpcUrl = inject("rpcUrl");
-const deployment = readDeployment(inject("deploymentsFile"), 31337)!;
-const admin = privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY);
+const chain = rewardChain(rpcUrl, readDeployment(inject("deploymentsFile"), 31337)!);
+const { deployment, publicClient, clients, send: write, balanceOf } = chain;
 const owner = privateKeyToAccount(generatePrivateKey());
 const stranger = privateKeyToAccount(generatePrivateKey()).address;
-const publicClient = createPublicClient({ transport: http(rpcUrl) });
-const walletClient = createWalletClient({ account: admin, transport: http(rpcUrl) });
-const clients: DistributorClients = { publicClient, walletClient, address: deployment.contracts.RewardDistributor };
 const reader = createClaimedReader(rpcUrl, deployment.contracts.RewardDistributor);
-const epoch = Math.floor(Date.now() / 1000 / EPOCH_SECONDS) - 1;
-const { windowStart } = epochWindow(epoch, EPOCH_SECONDS);
+const { epoch, windowStart } = lastClosedEpoch();
 
 let pool: pg.Pool;
 let projectId: number;
@@ -37,60 +29,18 @@ let onchainProjectId: bigint;
 let epochId: number;
 let devices: [TestDevice, TestDevice];
 
-async function write(request: Parameters<typeof walletClient.writeContract>[0]): Promise<void> {
-  const receipt = await publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) });
-  expect(receipt.status).toBe("success");
-}
-
-const balanceOf = (account: Address) => publicClient.readContract({ address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "balanceOf", args: [account] });
-
 beforeAll(async () => {
   pool = testPool();
-  const { request, result } = await publicClient.simulateContract({
-    account: admin,
-    address: deployment.contracts.ProjectRegistry,
-    abi: projectRegistryAbi,
-    functionName: "createProject",
-    args: ["Earnings", "ipfs://earnings", deployment.contracts.RewardToken],
-  });
-  await write(request);
-  onchainProjectId = result;
-  const newDevice = (): TestDevice => {
-    const privateKey = generatePrivateKey();
-    return { privateKey, address: privateKeyToAccount(privateKey).address.toLowerCase() as Hex };
-  };
-  devices = [newDevice(), newDevice()];
-  await write({
-    chain: null,
-    address: deployment.contracts.DeviceRegistry,
-    abi: deviceRegistryAbi,
-    functionName: "registerDevices",
-    args: [onchainProjectId, devices.map((d) => ({ device: getAddress(d.address), model: stringToHex("AQ", { size: 32 }), claimKey: "0x0000000000000000000000000000000000000000" as Address }))],
-  });
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
-  for (const device of devices) {
-    const signature = await privateKeyToAccount(device.privateKey).signTypedData(
-      claimTypedData({ chainId: 31337, registry: deployment.contracts.DeviceRegistry, owner: owner.address, device: getAddress(device.address), nonce: 0n, deadline }),
-    );
-    await write({ chain: null, address: deployment.contracts.DeviceRegistry, abi: deviceRegistryAbi, functionName: "claim", args: [getAddress(device.address), owner.address, deadline, signature] });
-  }
-  const project = await db.project.create({
-    data: { chainId: 31337, onchainId: onchainProjectId, slug: `earnings-${randomBytes(6).toString("hex")}`, name: "Earnings", adminAddress: admin.address },
-  });
-  projectId = project.id;
-  await db.device.createMany({ data: devices.map((d, i) => ({ address: d.address, projectId, model: "AQ", registeredBlock: BigInt(i + 1), ownerAddress: owner.address })) });
-
+  const project = await createRewardProject(db, chain, { name: "Earnings", slug: "earnings", devices: 2, claimedBy: { owner: owner.address, count: 2 } });
+  ({ projectId, onchainProjectId } = project);
+  devices = project.devices as typeof devices;
   // Device 0 online 4 minutes, device 1 online 2 minutes.
-  const messages = [];
-  for (let minute = 0; minute < 4; minute++) messages.push(await signed(devices[0], minute + 1, { timestamp: windowStart.getTime() + minute * 60_000 + 5_000 }));
-  for (let minute = 0; minute < 2; minute++) messages.push(await signed(devices[1], minute + 1, { timestamp: windowStart.getTime() + minute * 60_000 + 7_000 }));
-  expect((await postTelemetry(testHttpDeps(pool), wire(messages))).status).toBe(200);
-
-  await publishPolicy(db, projectId, { basePerMinute: "1000000000000000", minQualityMultiplierBps: 2000, coverageBonusBps: 5000, demandBonusBps: 2500, epochBudget: "1000000000000000000000" });
-  const fundAmount = 10n ** 21n;
-  await write({ chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "mint", args: [admin.address, fundAmount] });
-  await write({ chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "approve", args: [deployment.contracts.RewardDistributor, fundAmount] });
-  await write({ chain: null, address: deployment.contracts.RewardDistributor, abi: rewardDistributorAbi, functionName: "fund", args: [onchainProjectId, fundAmount] });
+  await sendReadings(pool, windowStart, [
+    { device: devices[0], offsetsMs: everyMinute(4, 5_000) },
+    { device: devices[1], offsetsMs: everyMinute(2, 7_000) },
+  ]);
+  await publishPolicy(db, projectId, POLICY);
+  await fundRewardPool(chain, onchainProjectId, POOL_FUNDS);
 
   const policy = await db.rewardPolicy.findFirstOrThrow({ where: { projectId } });
   epochId = (await computeEpoch(db, projectId, epoch, EPOCH_SECONDS, policy))!;

@@ -1,42 +1,28 @@
-import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { BaseError, ContractFunctionRevertedError, createPublicClient, createWalletClient, getAddress, http, stringToHex, type Address, type Hex } from "viem";
+import { BaseError, ContractFunctionRevertedError } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { demoTokenAbi, deviceRegistryAbi, projectRegistryAbi, rewardDistributorAbi } from "../../../lib/chain/abi.generated";
-import { LOCAL_DEV_PRIVATE_KEY } from "../../../lib/chain/deploy";
+import { rewardDistributorAbi } from "../../../lib/chain/abi.generated";
 import { readDeployment } from "../../../lib/chain/deployments";
 import { createDbClient } from "../../../lib/db/create-client";
-import { claimTypedData } from "../../../lib/devices/claim-typed-data";
 import { buildBatchWitness } from "../../../lib/proofs/batch";
-import { submitBatchOnChain, type DistributorClients } from "../../../lib/proofs/distributor";
+import { submitBatchOnChain } from "../../../lib/proofs/distributor";
 import { proveBatch } from "../../../lib/proofs/prover";
-import { claimRequestFor, computeEpoch, epochWindow, proveEpoch, submitEpoch, witnessesOf, type EpochInputsDocument } from "../../../lib/rewards/epoch";
+import { claimRequestFor, computeEpoch, proveEpoch, submitEpoch, witnessesOf, type EpochInputsDocument } from "../../../lib/rewards/epoch";
 import { publishPolicy } from "../../../lib/rewards/policies";
-import { postTelemetry, signed, testHttpDeps, testPool, wire, type TestDevice } from "../ingest/helpers";
+import { testPool, type TestDevice } from "../ingest/helpers";
+import { createRewardProject, EPOCH_SECONDS, everyMinute, fundRewardPool, lastClosedEpoch, POLICY, POOL_FUNDS, rewardChain, sendReadings } from "./harness";
 
-const EPOCH_SECONDS = 600;
 const db = createDbClient(inject("databaseUrl"));
-const rpcUrl = inject("rpcUrl");
-const deployment = readDeployment(inject("deploymentsFile"), 31337)!;
-const admin = privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY);
+const chain = rewardChain(inject("rpcUrl"), readDeployment(inject("deploymentsFile"), 31337)!);
+const { publicClient, admin, clients, send: write } = chain;
 const owner = privateKeyToAccount(generatePrivateKey());
-const publicClient = createPublicClient({ transport: http(rpcUrl) });
-const walletClient = createWalletClient({ account: admin, transport: http(rpcUrl) });
-const clients: DistributorClients = { publicClient, walletClient, address: deployment.contracts.RewardDistributor };
-// A finished epoch inside the ingest clock window (readings up to 24 h old are accepted).
-const epoch = Math.floor(Date.now() / 1000 / EPOCH_SECONDS) - 1;
-const { windowStart } = epochWindow(epoch, EPOCH_SECONDS);
+const { epoch, windowStart } = lastClosedEpoch();
 
 let pool: pg.Pool;
 let projectId: number;
 let onchainProjectId: bigint;
 let devices: [TestDevice, TestDevice, TestDevice];
-
-async function write(request: Parameters<typeof walletClient.writeContract>[0]): Promise<void> {
-  const receipt = await publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) });
-  expect(receipt.status).toBe("success");
-}
 
 async function revertName(run: () => Promise<unknown>): Promise<string | undefined> {
   try {
@@ -50,54 +36,16 @@ async function revertName(run: () => Promise<unknown>): Promise<string | undefin
 
 beforeAll(async () => {
   pool = testPool();
-  const { request, result } = await publicClient.simulateContract({
-    account: admin,
-    address: deployment.contracts.ProjectRegistry,
-    abi: projectRegistryAbi,
-    functionName: "createProject",
-    args: ["Rewards", "ipfs://rewards", deployment.contracts.RewardToken],
-  });
-  await write(request);
-  onchainProjectId = result;
-
-  const newDevice = (): TestDevice => {
-    const privateKey = generatePrivateKey();
-    return { privateKey, address: privateKeyToAccount(privateKey).address.toLowerCase() as Hex };
-  };
-  devices = [newDevice(), newDevice(), newDevice()];
-  await write({
-    chain: null,
-    address: deployment.contracts.DeviceRegistry,
-    abi: deviceRegistryAbi,
-    functionName: "registerDevices",
-    args: [onchainProjectId, devices.map((d) => ({ device: getAddress(d.address), model: stringToHex("AQ", { size: 32 }), claimKey: "0x0000000000000000000000000000000000000000" as Address }))],
-  });
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
-  for (const device of devices.slice(0, 2)) {
-    const signature = await privateKeyToAccount(device.privateKey).signTypedData(
-      claimTypedData({ chainId: 31337, registry: deployment.contracts.DeviceRegistry, owner: owner.address, device: getAddress(device.address), nonce: 0n, deadline }),
-    );
-    await write({ chain: null, address: deployment.contracts.DeviceRegistry, abi: deviceRegistryAbi, functionName: "claim", args: [getAddress(device.address), owner.address, deadline, signature] });
-  }
-
-  const project = await db.project.create({
-    data: { chainId: 31337, onchainId: onchainProjectId, slug: `rewards-${randomBytes(6).toString("hex")}`, name: "Rewards", adminAddress: admin.address },
-  });
-  projectId = project.id;
-  await db.device.createMany({ data: devices.map((d, i) => ({ address: d.address, projectId, model: "AQ", registeredBlock: BigInt(i + 1) })) });
-
+  const project = await createRewardProject(db, chain, { name: "Rewards", slug: "rewards", devices: 3, claimedBy: { owner: owner.address, count: 2 } });
+  ({ projectId, onchainProjectId } = project);
+  devices = project.devices as typeof devices;
   // Device 0 online 5 minutes, device 1 online 3 minutes (two readings in one minute count once), device 2 silent.
-  const messages = [];
-  for (let minute = 0; minute < 5; minute++) messages.push(await signed(devices[0], minute + 1, { timestamp: windowStart.getTime() + minute * 60_000 + 5_000 }));
-  for (const [i, offset] of [0, 20_000, 60_000, 120_000].entries()) messages.push(await signed(devices[1], i + 1, { timestamp: windowStart.getTime() + offset + 1_000 }));
-  const response = await postTelemetry(testHttpDeps(pool), wire(messages));
-  expect(response.status).toBe(200);
-
-  await publishPolicy(db, projectId, { basePerMinute: "1000000000000000", minQualityMultiplierBps: 2000, coverageBonusBps: 5000, demandBonusBps: 2500, epochBudget: "1000000000000000000000" });
-  const fundAmount = 10n ** 21n;
-  await write({ chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "mint", args: [admin.address, fundAmount] });
-  await write({ chain: null, address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "approve", args: [deployment.contracts.RewardDistributor, fundAmount] });
-  await write({ chain: null, address: deployment.contracts.RewardDistributor, abi: rewardDistributorAbi, functionName: "fund", args: [onchainProjectId, fundAmount] });
+  await sendReadings(pool, windowStart, [
+    { device: devices[0], offsetsMs: everyMinute(5, 5_000) },
+    { device: devices[1], offsetsMs: [0, 20_000, 60_000, 120_000].map((offset) => offset + 1_000) },
+  ]);
+  await publishPolicy(db, projectId, POLICY);
+  await fundRewardPool(chain, onchainProjectId, POOL_FUNDS);
 }, 180_000);
 
 afterAll(async () => {
@@ -136,7 +84,7 @@ describe("reward epoch pipeline", () => {
 
     const request = (await claimRequestFor(db, projectId, onchainProjectId, devices[0].address))!;
     const shown = await db.rewardDeviceEpoch.findUniqueOrThrow({ where: { epochId_device: { epochId, device: devices[0].address } } });
-    const balance = () => publicClient.readContract({ address: deployment.contracts.RewardToken, abi: demoTokenAbi, functionName: "balanceOf", args: [owner.address] });
+    const balance = () => chain.balanceOf(owner.address);
     const before = await balance();
     await write({ chain: null, address: clients.address, abi: rewardDistributorAbi, functionName: "claim", args: [request] });
     expect((await balance()) - before).toBe(BigInt(shown.amount.toFixed(0)));
