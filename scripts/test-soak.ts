@@ -22,6 +22,10 @@ const knobs: Record<string, string> = {
   SCALE_OUT_LOAD_SECONDS: String(seconds),
   SCALE_OUT_DEVICES: "16",
   SCALE_OUT_KILLS: String(Math.max(6, Math.round(seconds / 10))),
+  // 2 `next start` instances + 3 workers under HTTP load: one app instance SIGKILLed about every minute.
+  SCALE_OUT_HTTP_LOAD_SECONDS: String(seconds),
+  SCALE_OUT_HTTP_DEVICES: "16",
+  SCALE_OUT_HTTP_APP_KILLS: String(Math.max(1, Math.floor(seconds / 60))),
   // Database restarts while devices publish: one every ~minute of load, each down for 10 s.
   DB_RESTARTS: String(Math.max(2, Math.round(seconds / 60))),
   DB_RESTART_DOWN_MS: "10000",
@@ -42,6 +46,7 @@ const files = [
   "test/integration/reliability/db-restart.test.ts",
   "test/integration/worker/scale-out.test.ts",
   "test/integration/worker/scale-out-ingest.test.ts",
+  "test/integration/worker/scale-out-http.test.ts",
   "test/integration/ingest/kill-broker.test.ts",
   "test/integration/processing/kill-worker.test.ts",
 ];

@@ -36,10 +36,11 @@ function vitestCounts(file: string): Counts {
   return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
 }
 
-function vitestStage(project: string): Stage {
+function vitestStage(project: string, env?: Record<string, string>): Stage {
   return {
     name: project,
     command: [bin("vitest"), "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${join(reportDir, `${project}.json`)}`],
+    env,
     count: () => vitestCounts(`${project}.json`),
   };
 }
@@ -59,7 +60,10 @@ const stages: Stage[] = [
     },
   },
   vitestStage("unit"),
-  vitestStage("integration"),
+  // The integration tests that start `next start` need the production build; the e2e stack reuses it.
+  { name: "build", command: [bin("tsx"), "scripts/build.ts"] },
+  // Here a missing or stale build fails those tests instead of skipping them (the build stage should have made it).
+  vitestStage("integration", { NEXT_BUILD_REQUIRED: "1" }),
   {
     name: "forge",
     command: ["sh", "-c", `cd contracts && ${bin("forge")} test`],
@@ -108,6 +112,8 @@ async function main(): Promise<void> {
   const only = parseList("--only");
   const skip = parseList("--skip") ?? [];
   const selected = stages.filter((s) => (!only || only.includes(s.name)) && !skip.includes(s.name));
+  // Without the build stage (`--only integration`) a stale build skips the tests that need one, as outside `npm test`.
+  if (!selected.some((s) => s.name === "build")) for (const stage of selected) delete stage.env?.NEXT_BUILD_REQUIRED;
   const results: Array<{ name: string; ok: boolean; seconds: number; counts?: Counts }> = [];
 
   for (const stage of selected) {

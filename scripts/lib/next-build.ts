@@ -28,19 +28,22 @@ export function buildFingerprint(root: string): string {
   return hash.digest("hex");
 }
 
+/** Whether `.next` holds a production build made from exactly these sources (or the fingerprint already computed). */
+export function isNextBuildFresh(root: string, fingerprint = buildFingerprint(root)): boolean {
+  const stampPath = join(root, STAMP_FILE);
+  return existsSync(join(root, ".next", "BUILD_ID")) && existsSync(stampPath) && readFileSync(stampPath, "utf8") === fingerprint;
+}
+
 /** Builds the Next.js app unless the last build was made from exactly these sources. */
 export async function ensureNextBuild(root: string, env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<void> {
   const fingerprint = buildFingerprint(root);
-  const stampPath = join(root, STAMP_FILE);
-  const upToDate =
-    existsSync(join(root, ".next", "BUILD_ID")) && existsSync(stampPath) && readFileSync(stampPath, "utf8") === fingerprint;
-  if (upToDate) {
+  if (isNextBuildFresh(root, fingerprint)) {
     log("production build is up to date");
     return;
   }
   const started = Date.now();
   log("building the web app (next build); later starts reuse it");
   await run("build", join(root, "node_modules", ".bin", "next"), ["build"], { ...env, NODE_ENV: "production" });
-  writeFileSync(stampPath, fingerprint);
+  writeFileSync(join(root, STAMP_FILE), fingerprint);
   log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -1,12 +1,41 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Hex } from "viem";
+import { expect, inject } from "vitest";
+import { HOUR_MS } from "../../../lib/aggregates";
 import type { PrismaClient } from "../../../lib/db/create-client";
+import { telemetryDigest } from "../../../lib/ingest/encoding";
+import { signTelemetry } from "../../../lib/ingest/sign";
+import { createIngestPool } from "../../../lib/ingest/store";
+import { tempDir } from "../chain/helpers";
+import { startIndexerHarness, type IndexerHarness } from "../indexer/harness";
 
 /**
  * Machinery of the scale-out chaos tests: seeded randomness (the seed is
  * printed; FUZZ_SEED replays a run), real script processes started the way
- * `npm start` starts them, and SIGKILL. Shared by scale-out.test.ts (workers)
- * and scale-out-ingest.test.ts (brokers and workers under ingest load).
+ * `npm start` starts them, and SIGKILL. Shared by scale-out.test.ts (workers),
+ * scale-out-ingest.test.ts (brokers and workers under MQTT load) and
+ * scale-out-http.test.ts (`next start` instances and workers under HTTP load).
  */
+
+export type ChaosHarness = IndexerHarness & { deploymentsFile: string };
+
+/** A chaos test's own chain and migrated database, and the deployments file its processes read; `stop` removes all of it. */
+export async function startChaosHarness(): Promise<ChaosHarness> {
+  const h = await startIndexerHarness(inject("databaseUrl"));
+  const dir = tempDir();
+  const deploymentsFile = join(dir.path, "deployments.json");
+  writeFileSync(deploymentsFile, JSON.stringify({ [String(h.deployment.chainId)]: h.deployment }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+  return {
+    ...h,
+    deploymentsFile,
+    stop: async () => {
+      await h.stop();
+      dir.remove();
+    },
+  };
+}
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,7 +67,12 @@ export interface ScriptProcess {
 
 /** scripts/<name>.ts as its own Node process (tsx as an import hook, so a SIGKILL hits the process doing the work); output goes to `logs`. */
 export function startScriptProcess(script: string, env: Record<string, string>, ready: RegExp, logs: string[]): ScriptProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", script], {
+  return startProcess(process.execPath, ["--import", "tsx", "--conditions=react-server", script], env, ready, logs);
+}
+
+/** Any command as a child process (e.g. `next start`), started once it printed `ready`; output goes to `logs`. */
+export function startProcess(command: string, args: string[], env: Record<string, string>, ready: RegExp, logs: string[]): ScriptProcess {
+  const child = spawn(command, args, {
     cwd: process.cwd(),
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -86,4 +120,94 @@ export async function resetProjections(db: PrismaClient): Promise<void> {
   await db.device.deleteMany();
   await db.project.deleteMany();
   await db.indexerCursor.deleteMany();
+}
+
+/**
+ * Each device's readings signed ahead (sequence 1…perDevice, 15 s apart, in finished hours of the last day), and
+ * every message's digest by `0x<device>:<sequence>`: what the exactly-once check compares the stored rows with.
+ */
+export async function signReadings(devices: ReadonlyArray<{ key: Hex; address: string }>, perDevice: number) {
+  const firstReading = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 20 * HOUR_MS;
+  const signed = await Promise.all(
+    devices.map(async (device) => {
+      const address = device.address.toLowerCase() as Hex;
+      const messages = await Promise.all(
+        Array.from({ length: perDevice }, (_, i) => signTelemetry(device.key, { device: address, sequence: BigInt(i + 1), timestamp: firstReading + (i + 1) * 15_000, temperatureCentiC: 2000 + (i % 500) })),
+      );
+      return { address, key: device.key, messages };
+    }),
+  );
+  const digests = new Map<string, Hex>(signed.flatMap(({ address, messages }) => messages.map((m) => [`${address}:${m.sequence}`, telemetryDigest(m)] as const)));
+  return { signed, digests };
+}
+
+/** The workers are done when the index reached the chain's head and every hour with telemetry is computed from all of it. */
+async function caughtUp(h: IndexerHarness): Promise<boolean> {
+  const head = await h.chain.publicClient.getBlockNumber({ cacheTime: 0 });
+  const cursor = await h.db.indexerCursor.findFirst();
+  if (!cursor || cursor.blockNumber < head) return false;
+  const [expected] = await h.db.$queryRaw<Array<{ hours: bigint; messages: bigint }>>`
+    SELECT count(DISTINCT (device, date_trunc('hour', measured_at)))::bigint AS hours, count(*)::bigint AS messages FROM ingest.telemetry`;
+  const computed = await h.db.deviceHour.aggregate({ _count: true, _sum: { messageCount: true } });
+  return BigInt(computed._count) === expected!.hours && BigInt(computed._sum.messageCount ?? 0) === expected!.messages;
+}
+
+export async function untilCaughtUp(h: IndexerHarness, logs: string[]): Promise<void> {
+  // Each worker runs the hourly job about once a minute, and tsx start-up takes seconds on a loaded machine.
+  for (let i = 0; i < 1600 && !(await caughtUp(h)); i++) await sleep(250);
+  if (!(await caughtUp(h))) throw new Error(`workers did not catch up within the time limit; output:\n${logs.join("").slice(-4000)}`);
+}
+
+/** Every stored telemetry row as `0x<device>:<sequence>` with its digest: what the exactly-once checks count. */
+async function storedTelemetry(databaseUrl: string): Promise<Array<{ key: string; digest: string }>> {
+  const pool = createIngestPool(databaseUrl, 2);
+  try {
+    const { rows } = await pool.query<{ device: Buffer; sequence: string; digest: Buffer }>("SELECT device, sequence::text AS sequence, digest FROM ingest.telemetry");
+    return rows.map((r) => ({ key: `0x${r.device.toString("hex")}:${r.sequence}`, digest: `0x${r.digest.toString("hex")}` }));
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * The chaos run's projections once its workers caught up (then they stop), and the same
+ * chain and telemetry projected again from scratch by one undisturbed worker.
+ */
+async function chaoticAndCalmProjections(h: IndexerHarness, workers: ScriptProcess[], startWorker: () => ScriptProcess, logs: string[]) {
+  try {
+    await untilCaughtUp(h, logs);
+  } finally {
+    await Promise.all(workers.map((w) => stopProcess(w, "SIGTERM")));
+  }
+  const chaotic = await projectionSnapshot(h.db);
+  await resetProjections(h.db);
+  const single = startWorker();
+  try {
+    await untilCaughtUp(h, logs);
+  } finally {
+    await stopProcess(single, "SIGTERM");
+  }
+  return { chaotic, calm: await projectionSnapshot(h.db) };
+}
+
+/**
+ * The checks that end a chaos run: every message of `digests` (`0x<device>:<sequence>` → digest) stored exactly
+ * once, nothing else stored; and once the workers caught up, the index and hourly rows equal those one undisturbed
+ * worker computes from scratch on the same chain and telemetry. Returns that worker's snapshot.
+ */
+export async function expectExactlyOnceAndUndisturbedResults(
+  h: IndexerHarness,
+  digests: ReadonlyMap<string, string>,
+  run: { workers: ScriptProcess[]; startWorker: () => ScriptProcess; logs: string[]; devices: number },
+) {
+  const stored = await storedTelemetry(h.databaseUrl);
+  expect(stored).toHaveLength(digests.size);
+  expect(new Set(stored.map((r) => r.key)).size).toBe(digests.size);
+  for (const row of stored) expect(row.digest).toBe(digests.get(row.key));
+
+  const { chaotic, calm } = await chaoticAndCalmProjections(h, run.workers, run.startWorker, run.logs);
+  expect(calm.devices).toHaveLength(run.devices);
+  expect(calm.hours.length).toBeGreaterThan(0);
+  expect(chaotic).toEqual(calm);
+  return calm;
 }

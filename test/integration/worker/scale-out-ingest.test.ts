@@ -1,17 +1,8 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { connect, type MqttClient } from "mqtt";
-import type { Hex } from "viem";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { HOUR_MS } from "../../../lib/aggregates";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../../../lib/db/embedded";
-import { telemetryDigest } from "../../../lib/ingest/encoding";
 import { toWireJson } from "../../../lib/ingest/message";
-import { signTelemetry } from "../../../lib/ingest/sign";
-import { createIngestPool } from "../../../lib/ingest/store";
-import { tempDir } from "../chain/helpers";
-import { startIndexerHarness, type IndexerHarness } from "../indexer/harness";
-import { chaosSeed, envNumber, projectionSnapshot, resetProjections, seededRandom, sleep, startScriptProcess, stopProcess, type ScriptProcess } from "./chaos";
+import { chaosSeed, envNumber, expectExactlyOnceAndUndisturbedResults, signReadings, startChaosHarness, type ChaosHarness, seededRandom, sleep, startScriptProcess, stopProcess, type ScriptProcess } from "./chaos";
 
 /**
  * Scale-out under ingest load: two app instances' ingest path (the real MQTT
@@ -33,9 +24,7 @@ const WORKER_KILLS = envNumber("SCALE_OUT_KILLS", 4);
 const PUBLISH_EVERY_MS = Math.max(100, Math.ceil(LOAD_MS / 900));
 const SEED = chaosSeed();
 
-let h: IndexerHarness;
-let deploymentsFile: string;
-const dir = tempDir();
+let h: ChaosHarness;
 const logs: string[] = [];
 const clients: MqttClient[] = [];
 let brokers: ScriptProcess[] = [];
@@ -49,7 +38,7 @@ function startWorker(): ScriptProcess {
       DATABASE_URL: h.databaseUrl,
       RPC_URL: h.rpcUrl,
       CHAIN_ID: String(h.deployment.chainId),
-      DEPLOYMENTS_FILE: deploymentsFile,
+      DEPLOYMENTS_FILE: h.deploymentsFile,
       WORKER_TICK_MS: "100",
       INDEXER_CONFIRMATIONS: "0",
       INDEXER_BATCH_BLOCKS: "2",
@@ -63,34 +52,14 @@ function startBroker(port: number): ScriptProcess {
   return startScriptProcess("scripts/mqtt-broker.ts", { DATABASE_URL: h.databaseUrl, MQTT_PORT: String(port) }, /MQTT broker listening/, logs);
 }
 
-/** The workers are done when the index reached the chain's head and every hour with telemetry is computed from all of it. */
-async function caughtUp(): Promise<boolean> {
-  const head = await h.chain.publicClient.getBlockNumber({ cacheTime: 0 });
-  const cursor = await h.db.indexerCursor.findFirst();
-  if (!cursor || cursor.blockNumber < head) return false;
-  const [expected] = await h.db.$queryRaw<Array<{ hours: bigint; messages: bigint }>>`
-    SELECT count(DISTINCT (device, date_trunc('hour', measured_at)))::bigint AS hours, count(*)::bigint AS messages FROM ingest.telemetry`;
-  const computed = await h.db.deviceHour.aggregate({ _count: true, _sum: { messageCount: true } });
-  return BigInt(computed._count) === expected!.hours && BigInt(computed._sum.messageCount ?? 0) === expected!.messages;
-}
-
-async function untilCaughtUp(): Promise<void> {
-  // Each worker runs the hourly job about once a minute, and tsx start-up takes seconds on a loaded machine.
-  for (let i = 0; i < 1600 && !(await caughtUp()); i++) await sleep(250);
-  if (!(await caughtUp())) throw new Error(`workers did not catch up within the time limit; output:\n${logs.join("").slice(-4000)}`);
-}
-
 beforeAll(async () => {
-  h = await startIndexerHarness(inject("databaseUrl"));
-  deploymentsFile = join(dir.path, "deployments.json");
-  writeFileSync(deploymentsFile, JSON.stringify({ [String(h.deployment.chainId)]: h.deployment }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+  h = await startChaosHarness();
 }, 300_000);
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
   await Promise.all([...brokers, ...workers].map((p) => stopProcess(p, "SIGKILL")));
   await h?.stop();
-  dir.remove();
 });
 
 describe("2 ingest instances + 3 workers under load", () => {
@@ -109,17 +78,7 @@ describe("2 ingest instances + 3 workers under load", () => {
     // ── Load: every device publishes a reading every PUBLISH_EVERY_MS for LOAD_MS, in finished hours of the last day.
     const perDevice = Math.ceil(LOAD_MS / PUBLISH_EVERY_MS);
     const total = perDevice * DEVICES;
-    const firstReading = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 20 * HOUR_MS;
-    const signed = await Promise.all(
-      devices.map(async (device) => {
-        const address = device.address.toLowerCase() as Hex;
-        const messages = await Promise.all(
-          Array.from({ length: perDevice }, (_, i) => signTelemetry(device.key, { device: address, sequence: BigInt(i + 1), timestamp: firstReading + (i + 1) * 15_000, temperatureCentiC: 2000 + (i % 500) })),
-        );
-        return { address, messages };
-      }),
-    );
-    const digests = new Map<string, Hex>(signed.flatMap(({ address, messages }) => messages.map((m) => [`${address}:${m.sequence}`, telemetryDigest(m)] as const)));
+    const { signed, digests } = await signReadings(devices, perDevice);
     const connected = signed.map(({ address }, index) => {
       const servers = index % 2 === 0 ? ports : [...ports].reverse();
       const client = connect({ servers: servers.map((port) => ({ host: "127.0.0.1", port })), protocolVersion: 4, clientId: `scale-${address.slice(2, 14)}`, reconnectPeriod: 250, connectTimeout: 5_000 });
@@ -182,36 +141,8 @@ describe("2 ingest instances + 3 workers under load", () => {
     await killWorker();
     const published = total;
 
-    // ── Exactly once.
-    const pool = createIngestPool(h.databaseUrl, 2);
-    try {
-      const { rows } = await pool.query<{ device: Buffer; sequence: string; digest: Buffer }>("SELECT device, sequence::text AS sequence, digest FROM ingest.telemetry");
-      const stored = rows.map((r) => ({ key: `0x${r.device.toString("hex")}:${r.sequence}`, digest: `0x${r.digest.toString("hex")}` }));
-      expect(stored).toHaveLength(published);
-      expect(new Set(stored.map((r) => r.key)).size).toBe(published);
-      for (const row of stored) expect(row.digest).toBe(digests.get(row.key));
-    } finally {
-      await pool.end();
-    }
-
-    // ── The same results as one undisturbed worker.
-    try {
-      await untilCaughtUp();
-    } finally {
-      await Promise.all(workers.map((w) => stopProcess(w, "SIGTERM")));
-    }
-    const chaotic = await projectionSnapshot(h.db);
-    await resetProjections(h.db);
-    const single = startWorker();
-    try {
-      await untilCaughtUp();
-    } finally {
-      await stopProcess(single, "SIGTERM");
-    }
-    const calm = await projectionSnapshot(h.db);
-    expect(calm.devices).toHaveLength(DEVICES + registered);
-    expect(calm.hours.length).toBeGreaterThan(0);
-    expect(chaotic).toEqual(calm);
+    // ── Exactly once, and the same results as one undisturbed worker.
+    const calm = await expectExactlyOnceAndUndisturbedResults(h, digests, { workers, startWorker, logs, devices: DEVICES + registered });
     console.log(`scale-out-ingest: ${published} messages from ${DEVICES} devices, ${workerKills} worker kills, 1 broker kill, ${registered} devices registered during the load; ${calm.hours.length} device-hours equal a single worker's`);
   }, 900_000 + 3 * LOAD_MS + WORKER_KILLS * 30_000);
 });
