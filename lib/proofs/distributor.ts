@@ -53,8 +53,12 @@ export function submitBatchOnChain(
 
 export async function finalizeEpochOnChain(clients: DistributorClients, projectId: bigint, epoch: bigint): Promise<{ hash: Hex; epochRoot: Hex }> {
   const hash = await send(clients, { functionName: "finalizeEpoch", args: [projectId, epoch] });
-  const epochRoot = await clients.publicClient.readContract({ address: clients.address, abi: rewardDistributorAbi, functionName: "epochRootOf", args: [projectId, epoch] });
-  return { hash, epochRoot };
+  return { hash, epochRoot: await epochRootOnChain(clients, projectId, epoch) };
+}
+
+/** The root RewardDistributor published for a finalized epoch (zero when it is not finalized). */
+export function epochRootOnChain(clients: Pick<DistributorClients, "publicClient" | "address">, projectId: bigint, epoch: bigint): Promise<Hex> {
+  return clients.publicClient.readContract({ address: clients.address, abi: rewardDistributorAbi, functionName: "epochRootOf", args: [projectId, epoch] });
 }
 
 /** Where the project stands on-chain: last finalized epoch and the epoch/batches being submitted. */

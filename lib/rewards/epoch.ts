@@ -2,7 +2,7 @@ import "server-only";
 import { getAddress } from "viem";
 import type { Prisma, PrismaClient, RewardPolicy } from "../db/generated/client";
 import { buildBatchWitness, type BatchPublicSignals, type BatchSlot } from "../proofs/batch";
-import { distributorState, ensurePolicyOnChain, finalizeEpochOnChain, submitBatchOnChain, type DistributorClients } from "../proofs/distributor";
+import { distributorState, ensurePolicyOnChain, epochRootOnChain, finalizeEpochOnChain, submitBatchOnChain, type DistributorClients } from "../proofs/distributor";
 import { proveBatch, toSolidityProof, type SolidityProof } from "../proofs/prover";
 import { BATCH_SIZE, merkleProof } from "../proofs/tree";
 import { assignSlots, readEpochInputs } from "./epoch-inputs";
@@ -204,8 +204,10 @@ export async function submitEpoch(db: PrismaClient, epochId: number, clients: Di
     });
     return;
   }
-  // Already finalized on-chain by an earlier attempt whose database update was lost.
-  await db.rewardEpoch.update({ where: { id: epochId }, data: { status: "confirmed", confirmedAt: new Date() } });
+  // Already finalized on-chain by an earlier attempt whose database update was lost (a worker killed in between):
+  // the published root comes from the contract, so the row equals one whose worker was never interrupted.
+  const epochRoot = await epochRootOnChain(clients, onchainProjectId, BigInt(epoch.epoch));
+  await db.rewardEpoch.update({ where: { id: epochId }, data: { status: "confirmed", epochRoot, confirmedAt: new Date() } });
 }
 
 /** A device's claim argument from its latest confirmed epoch (for /earnings' "claim all"). */
