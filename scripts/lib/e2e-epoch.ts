@@ -78,12 +78,11 @@ export async function advanceUnderLease(db: PrismaClient, epochId: number, clien
 }
 
 /**
- * The local chain as a driver uses it (env RPC_URL, DEPLOYMENTS_FILE, PROJECT_ADMIN_PRIVATE_KEY): the deployment, the
- * deployer (who alone mints RewardToken), the project admin, and a write that throws on a revert.
+ * The local chain as a driver uses it (by default from env RPC_URL, DEPLOYMENTS_FILE, PROJECT_ADMIN_PRIVATE_KEY): the
+ * deployment, the deployer (who alone mints RewardToken), the project admin, and a write that throws on a revert.
  */
-export function localChain() {
-  const rpcUrl = required("RPC_URL");
-  const deployment = readDeployment(required("DEPLOYMENTS_FILE"), 31337);
+export function localChain({ rpcUrl, deploymentsFile, adminKey } = { rpcUrl: required("RPC_URL"), deploymentsFile: required("DEPLOYMENTS_FILE"), adminKey: required("PROJECT_ADMIN_PRIVATE_KEY") }) {
+  const deployment = readDeployment(deploymentsFile, 31337);
   if (!deployment) throw new Error("no local deployment");
   const publicClient = createPublicClient({ transport: http(rpcUrl) });
   const clientOf = (account: PrivateKeyAccount) => createWalletClient({ account, transport: http(rpcUrl) });
@@ -93,7 +92,7 @@ export function localChain() {
     if (receipt.status !== "success") throw new Error(`reverted: ${receipt.transactionHash}`);
   };
   const deployer = privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY);
-  const admin = privateKeyToAccount(required("PROJECT_ADMIN_PRIVATE_KEY") as Hex);
+  const admin = privateKeyToAccount(adminKey as Hex);
   return { deployment, publicClient, clientOf, write, deployer, admin, adminClient: clientOf(admin) };
 }
 

@@ -1,5 +1,3 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { connect, type MqttClient } from "mqtt";
 import type { Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -11,7 +9,7 @@ import { signTelemetry } from "../../../lib/ingest/sign";
 import { createIngestPool } from "../../../lib/ingest/store";
 import { tempDir } from "../chain/helpers";
 import { startIndexerHarness, type IndexerHarness } from "../indexer/harness";
-import { chaosSeed, envNumber, projectionSnapshot, resetProjections, seededRandom, sleep, startScriptProcess, stopProcess, type ScriptProcess } from "./chaos";
+import { chaosSeed, envNumber, projectionSnapshot, resetProjections, seededRandom, sleep, startScriptProcess, startWorker as startWorkerOf, stopProcess, untilWorkersCaughtUp, writeDeploymentsFile, type ScriptProcess } from "./chaos";
 
 /**
  * Scale-out under ingest load: two app instances' ingest path (the real MQTT
@@ -41,49 +39,15 @@ const clients: MqttClient[] = [];
 let brokers: ScriptProcess[] = [];
 let workers: ScriptProcess[] = [];
 
-function startWorker(): ScriptProcess {
-  return startScriptProcess(
-    "scripts/worker.ts",
-    {
-      NODE_ENV: "production",
-      DATABASE_URL: h.databaseUrl,
-      RPC_URL: h.rpcUrl,
-      CHAIN_ID: String(h.deployment.chainId),
-      DEPLOYMENTS_FILE: deploymentsFile,
-      WORKER_TICK_MS: "100",
-      INDEXER_CONFIRMATIONS: "0",
-      INDEXER_BATCH_BLOCKS: "2",
-    },
-    /worker \S+ started/,
-    logs,
-  );
-}
+const startWorker = () => startWorkerOf(h, deploymentsFile, logs);
 
 function startBroker(port: number): ScriptProcess {
   return startScriptProcess("scripts/mqtt-broker.ts", { DATABASE_URL: h.databaseUrl, MQTT_PORT: String(port) }, /MQTT broker listening/, logs);
 }
 
-/** The workers are done when the index reached the chain's head and every hour with telemetry is computed from all of it. */
-async function caughtUp(): Promise<boolean> {
-  const head = await h.chain.publicClient.getBlockNumber({ cacheTime: 0 });
-  const cursor = await h.db.indexerCursor.findFirst();
-  if (!cursor || cursor.blockNumber < head) return false;
-  const [expected] = await h.db.$queryRaw<Array<{ hours: bigint; messages: bigint }>>`
-    SELECT count(DISTINCT (device, date_trunc('hour', measured_at)))::bigint AS hours, count(*)::bigint AS messages FROM ingest.telemetry`;
-  const computed = await h.db.deviceHour.aggregate({ _count: true, _sum: { messageCount: true } });
-  return BigInt(computed._count) === expected!.hours && BigInt(computed._sum.messageCount ?? 0) === expected!.messages;
-}
-
-async function untilCaughtUp(): Promise<void> {
-  // Each worker runs the hourly job about once a minute, and tsx start-up takes seconds on a loaded machine.
-  for (let i = 0; i < 1600 && !(await caughtUp()); i++) await sleep(250);
-  if (!(await caughtUp())) throw new Error(`workers did not catch up within the time limit; output:\n${logs.join("").slice(-4000)}`);
-}
-
 beforeAll(async () => {
   h = await startIndexerHarness(inject("databaseUrl"));
-  deploymentsFile = join(dir.path, "deployments.json");
-  writeFileSync(deploymentsFile, JSON.stringify({ [String(h.deployment.chainId)]: h.deployment }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+  deploymentsFile = writeDeploymentsFile(h, dir.path);
 }, 300_000);
 
 afterAll(async () => {
@@ -196,7 +160,7 @@ describe("2 ingest instances + 3 workers under load", () => {
 
     // ── The same results as one undisturbed worker.
     try {
-      await untilCaughtUp();
+      await untilWorkersCaughtUp(h, logs);
     } finally {
       await Promise.all(workers.map((w) => stopProcess(w, "SIGTERM")));
     }
@@ -204,7 +168,7 @@ describe("2 ingest instances + 3 workers under load", () => {
     await resetProjections(h.db);
     const single = startWorker();
     try {
-      await untilCaughtUp();
+      await untilWorkersCaughtUp(h, logs);
     } finally {
       await stopProcess(single, "SIGTERM");
     }
