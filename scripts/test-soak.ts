@@ -22,9 +22,10 @@ const knobs: Record<string, string> = {
   SCALE_OUT_LOAD_SECONDS: String(seconds),
   SCALE_OUT_DEVICES: "16",
   SCALE_OUT_KILLS: String(Math.max(6, Math.round(seconds / 10))),
-  // 3 workers closing reward epochs: more epochs (hours of the last day) and more kills, a lease-holder among them.
+  // 3 workers closing reward epochs: more epochs (hours of the last day), two proof batches each, more kills.
   SCALE_OUT_EPOCHS: String(Math.min(20, Math.max(3, Math.round(seconds / 30)))),
   SCALE_OUT_EPOCH_KILLS: String(Math.max(4, Math.round(seconds / 20))),
+  SCALE_OUT_EPOCH_DEVICES: "18",
   // Database restarts while devices publish: one every ~minute of load, each down for 10 s.
   DB_RESTARTS: String(Math.max(2, Math.round(seconds / 60))),
   DB_RESTART_DOWN_MS: "10000",
