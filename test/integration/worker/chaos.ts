@@ -107,9 +107,10 @@ export const stable = <T extends object>(rows: T[]) =>
 
 /**
  * What the workers build, comparable across runs: the chain index, its projections, the hourly rows and the reward
- * epochs up to `epochsThrough` (a later epoch may close during one run and not the other).
+ * epochs up to `epochsThrough` (a later epoch may close during one run and not the other; default: all, the
+ * largest Int).
  */
-export async function projectionSnapshot(db: PrismaClient, { epochsThrough = Number.MAX_SAFE_INTEGER } = {}) {
+export async function projectionSnapshot(db: PrismaClient, { epochsThrough = 2 ** 31 - 1 } = {}) {
   const cursor = await db.indexerCursor.findFirstOrThrow();
   const epochs = { epoch: { lte: epochsThrough } };
   const byEpoch = { include: { epoch: { select: { epoch: true } } } };
