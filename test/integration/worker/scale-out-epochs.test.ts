@@ -29,7 +29,7 @@ import { chaosSeed, envNumber, projectionSnapshot, resetProjections, seededRando
 
 // Ingest refuses readings older than 24 h, and the last epoch ends up to two hours ago.
 const EPOCHS = Math.min(envNumber("SCALE_OUT_EPOCHS", 3), 20);
-const KILLS = envNumber("SCALE_OUT_EPOCH_KILLS", 4);
+const KILLS = envNumber("SCALE_OUT_EPOCH_KILLS", 3);
 // Above the longest step a worker takes under one lease (prove every batch, then submit and finalize) on a loaded
 // machine; a shorter one lets a second worker into a running step (harmless: the contract takes one submission, the
 // other worker records a retry), a longer one makes each killed lease holder's epoch wait longer.
@@ -113,9 +113,12 @@ async function leasedBy(worker: ScriptProcess) {
   return h.db.rewardEpoch.findFirst({ where: { leaseOwner: { startsWith: `rewards-${worker.child.pid}-` } }, select: { epoch: true, status: true } });
 }
 
-/** The live worker holding an epoch's lease right now, or undefined. */
-async function leaseHolder(): Promise<number | undefined> {
-  const leased = await h.db.rewardEpoch.findMany({ where: { leaseOwner: { not: null }, leaseUntil: { gt: new Date() } }, select: { leaseOwner: true } });
+/** The live worker holding an epoch's lease right now (while submitting only, with `submitting`), or undefined. */
+async function leaseHolder(submitting: boolean): Promise<number | undefined> {
+  const leased = await h.db.rewardEpoch.findMany({
+    where: { leaseOwner: { not: null }, leaseUntil: { gt: new Date() }, ...(submitting ? { status: { in: ["proved", "submitted"] } } : {}) },
+    select: { leaseOwner: true },
+  });
   const index = workers.findIndex((w) => w.child.exitCode === null && w.child.signalCode === null && leased.some((row) => row.leaseOwner!.startsWith(`rewards-${w.child.pid}-`)));
   return index >= 0 ? index : undefined;
 }
@@ -150,10 +153,14 @@ async function closeEpochs(workerCount: number, rand?: () => number) {
 
     while (rand && (kills.total < KILLS || kills.leaseHolders.length === 0) && (await confirmedEpochs()) < EPOCHS) {
       await sleep(rand() * 2000);
-      // The first victim is a worker in the middle of an epoch step; later ones are lease holders half of the time.
-      let holder = await leaseHolder();
-      for (let i = 0; i < 600 && kills.total === 0 && holder === undefined; i++) holder = await sleep(50).then(() => leaseHolder());
-      const victim = holder !== undefined && (kills.total === 0 || rand() < 0.5) ? holder : Math.floor(rand() * workers.length);
+      // Most victims (the first always) are workers inside an epoch step, found by polling: a killed holder's lease
+      // blocks the epoch for LEASE_SECONDS, and kills meanwhile would only hit idle workers. Proving takes most of a
+      // step, so some kills wait for a holder that is submitting (tx sent, database not yet updated) instead.
+      const aim = kills.total === 0 || rand() < 0.7;
+      const submitting = aim && rand() < 0.4;
+      let holder = await leaseHolder(submitting);
+      for (let i = 0; aim && holder === undefined && i < 1200 && (i % 20 !== 0 || (await confirmedEpochs()) < EPOCHS); i++) holder = await sleep(50).then(() => leaseHolder(submitting));
+      const victim = holder ?? Math.floor(rand() * workers.length);
       await workers[victim]!.started;
       await stopProcess(workers[victim]!, "SIGKILL");
       kills.total += 1;
