@@ -26,6 +26,10 @@ const knobs: Record<string, string> = {
   SCALE_OUT_HTTP_LOAD_SECONDS: String(seconds),
   SCALE_OUT_HTTP_DEVICES: "16",
   SCALE_OUT_HTTP_APP_KILLS: String(Math.max(1, Math.floor(seconds / 60))),
+  // 3 workers closing reward epochs: more epochs (hours of the last day), two proof batches each, more kills.
+  SCALE_OUT_EPOCHS: String(Math.min(20, Math.max(3, Math.round(seconds / 30)))),
+  SCALE_OUT_EPOCH_KILLS: String(Math.max(4, Math.round(seconds / 20))),
+  SCALE_OUT_EPOCH_DEVICES: "18",
   // Database restarts while devices publish: one every ~minute of load, each down for 10 s.
   DB_RESTARTS: String(Math.max(2, Math.round(seconds / 60))),
   DB_RESTART_DOWN_MS: "10000",
@@ -47,6 +51,7 @@ const files = [
   "test/integration/worker/scale-out.test.ts",
   "test/integration/worker/scale-out-ingest.test.ts",
   "test/integration/worker/scale-out-http.test.ts",
+  "test/integration/worker/scale-out-epochs.test.ts",
   "test/integration/ingest/kill-broker.test.ts",
   "test/integration/processing/kill-worker.test.ts",
 ];

@@ -19,6 +19,7 @@ import { createAlertsJob } from "../lib/admin/alerts";
 import { createPublicClient, createWalletClient } from "viem";
 import { chainTransport, redactRpcUrl } from "../lib/chain/transport";
 import { privateKeyToAccount } from "viem/accounts";
+import { releaseProver } from "../lib/proofs/prover";
 import { createRewardEpochJob } from "../lib/rewards/epoch-job";
 import type { WorkerJob } from "../lib/worker/loop";
 import { runWorker } from "../lib/worker/loop";
@@ -47,11 +48,12 @@ function indexerJobs(env: ServerEnv, log: (message: string) => void): WorkerJob[
 /** The reward epoch job; it submits proofs only with an RPC, a deployment and a submitter key. */
 function rewardJob(env: ServerEnv, log: (message: string) => void): WorkerJob {
   const epochSeconds = env.REWARD_EPOCH_SECONDS ?? 86_400;
+  const leaseMs = env.REWARD_EPOCH_LEASE_SECONDS * 1000;
   const deployment = env.RPC_URL ? readDeployment(env.DEPLOYMENTS_FILE, env.CHAIN_ID) : null;
   const key = (env.REWARD_SUBMITTER_PRIVATE_KEY ?? env.DEPLOYER_PRIVATE_KEY ?? (env.CHAIN_ID === 31337 ? LOCAL_DEV_PRIVATE_KEY : undefined)) as `0x${string}` | undefined;
   if (!env.RPC_URL || !deployment || !key) {
-    log(`reward epochs every ${epochSeconds} s: computed and proved only (no RPC, deployment or submitter key)`);
-    return createRewardEpochJob({ epochSeconds, clients: null, log });
+    log(`reward epochs every ${epochSeconds} s (lease ${leaseMs / 1000} s): computed and proved only (no RPC, deployment or submitter key)`);
+    return createRewardEpochJob({ epochSeconds, clients: null, log, leaseMs });
   }
   const transport = chainTransport(env.RPC_URLS, { timeoutMs: env.RPC_TIMEOUT_MS });
   const clients = {
@@ -59,8 +61,8 @@ function rewardJob(env: ServerEnv, log: (message: string) => void): WorkerJob {
     walletClient: createWalletClient({ account: privateKeyToAccount(key), transport }),
     address: deployment.contracts.RewardDistributor,
   };
-  log(`reward epochs every ${epochSeconds} s, submitted to RewardDistributor ${clients.address}`);
-  return createRewardEpochJob({ epochSeconds, clients, log });
+  log(`reward epochs every ${epochSeconds} s (lease ${leaseMs / 1000} s), submitted to RewardDistributor ${clients.address}`);
+  return createRewardEpochJob({ epochSeconds, clients, log, leaseMs });
 }
 
 async function main(): Promise<void> {
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
     await runWorker({ db, jobs, tickMs: env.WORKER_TICK_MS, signal: controller.signal, log: console.log });
   } finally {
     await db.$disconnect();
+    await releaseProver();
   }
 }
 

@@ -37,6 +37,11 @@ const serverEnvSchema = z.object({
     .optional(),
   /** Reward epoch length (docs/rewards.md); unset: a day, or 5 minutes in `npm start`'s local demo. */
   REWARD_EPOCH_SECONDS: z.coerce.number().int().min(60).max(45 * 86400).optional(),
+  /**
+   * How long a worker owns a reward epoch step (prove, submit) before another worker may take it over; a worker
+   * killed mid-step blocks the epoch that long. Keep it above the slowest step (proving a large fleet takes minutes).
+   */
+  REWARD_EPOCH_LEASE_SECONDS: z.coerce.number().int().min(1).max(86400).default(600),
   /** Key that submits reward proofs (a project admin or operator); defaults to DEPLOYER_PRIVATE_KEY, then the local dev key on 31337. */
   REWARD_SUBMITTER_PRIVATE_KEY: z
     .string()

@@ -78,6 +78,7 @@ export async function finalizeEpochOnChain(clients: DistributorClients, projectI
   return { hash, epochRoot: await epochRootOnChain(clients, projectId, epoch) };
 }
 
+/** The root RewardDistributor published for a finalized epoch (zero when it is not finalized). */
 export function epochRootOnChain(clients: Pick<DistributorClients, "publicClient" | "address">, projectId: bigint, epoch: bigint): Promise<Hex> {
   return clients.publicClient.readContract({ address: clients.address, abi: rewardDistributorAbi, functionName: "epochRootOf", args: [projectId, epoch] });
 }

@@ -60,3 +60,12 @@ export function toSolidityProof(proof: Groth16Proof): SolidityProof {
     c: [BigInt(proof.pi_c[0]!), BigInt(proof.pi_c[1]!)],
   };
 }
+
+/**
+ * Stops the worker threads snarkjs keeps for later proofs (ffjavascript caches its bn128 curve in
+ * globalThis.curve_bn128); while they run, a process whose work is done never exits, e.g. a worker after SIGTERM.
+ */
+export async function releaseProver(): Promise<void> {
+  const cached = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
+  await cached.curve_bn128?.terminate();
+}

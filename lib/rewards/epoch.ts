@@ -207,8 +207,8 @@ export async function submitEpoch(db: PrismaClient, epochId: number, clients: Di
     });
     return;
   }
-  // Already finalized on-chain by an earlier attempt whose database update was lost (its transaction hash was stored
-  // before it was sent); the root claims are proved against is the chain's.
+  // Already finalized on-chain by an earlier attempt whose database update was lost (a worker killed in between;
+  // its transaction hash was stored before it was sent): the root claims are proved against is the chain's.
   const epochRoot = await epochRootOnChain(clients, onchainProjectId, BigInt(epoch.epoch));
   await db.rewardEpoch.update({ where: { id: epochId }, data: { status: "confirmed", epochRoot, confirmedAt: new Date() } });
 }

@@ -15,8 +15,9 @@ import { startIndexerHarness, type IndexerHarness } from "../indexer/harness";
  * Machinery of the scale-out chaos tests: seeded randomness (the seed is
  * printed; FUZZ_SEED replays a run), real script processes started the way
  * `npm start` starts them, and SIGKILL. Shared by scale-out.test.ts (workers),
- * scale-out-ingest.test.ts (brokers and workers under MQTT load) and
- * scale-out-http.test.ts (`next start` instances and workers under HTTP load).
+ * scale-out-ingest.test.ts (brokers and workers under MQTT load),
+ * scale-out-http.test.ts (`next start` instances and workers under HTTP load) and
+ * scale-out-epochs.test.ts (workers closing reward epochs).
  */
 
 export type ChaosHarness = IndexerHarness & { deploymentsFile: string };
@@ -25,8 +26,7 @@ export type ChaosHarness = IndexerHarness & { deploymentsFile: string };
 export async function startChaosHarness(): Promise<ChaosHarness> {
   const h = await startIndexerHarness(inject("databaseUrl"));
   const dir = tempDir();
-  const deploymentsFile = join(dir.path, "deployments.json");
-  writeFileSync(deploymentsFile, JSON.stringify({ [String(h.deployment.chainId)]: h.deployment }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+  const deploymentsFile = writeDeploymentsFile(h, dir.path);
   return {
     ...h,
     deploymentsFile,
@@ -96,26 +96,79 @@ export function stopProcess({ child }: ScriptProcess, signal: NodeJS.Signals): P
   });
 }
 
-const VOLATILE = new Set(["id", "projectId", "cursorId", "createdAt", "updatedAt", "computedAt"]);
+/** A deployments file in `dir` naming the harness's contracts, for worker processes (DEPLOYMENTS_FILE). */
+function writeDeploymentsFile(h: IndexerHarness, dir: string): string {
+  const file = join(dir, "deployments.json");
+  writeFileSync(file, JSON.stringify({ [String(h.deployment.chainId)]: h.deployment }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+  return file;
+}
+
+/** scripts/worker.ts against the harness's database and chain, ticking fast; `env` adds or overrides settings. */
+export function startWorker(h: ChaosHarness, logs: string[], env: Record<string, string> = {}): ScriptProcess {
+  return startScriptProcess(
+    "scripts/worker.ts",
+    {
+      NODE_ENV: "production",
+      DATABASE_URL: h.databaseUrl,
+      RPC_URL: h.rpcUrl,
+      CHAIN_ID: String(h.deployment.chainId),
+      DEPLOYMENTS_FILE: h.deploymentsFile,
+      WORKER_TICK_MS: "100",
+      INDEXER_CONFIRMATIONS: "0",
+      // Small batches: many commits for a kill to land between (or inside).
+      INDEXER_BATCH_BLOCKS: "2",
+      ...env,
+    },
+    /worker \S+ started/,
+    logs,
+  );
+}
+
+/**
+ * Columns that differ between equal runs: row ids and the ids they point at, times, the reward job's leases and
+ * timings, transaction hashes (the submitter's nonces interleave differently) and groth16 proofs (randomised; their
+ * public signals are compared instead, and the contract accepted each).
+ */
+const VOLATILE = new Set(["id", "projectId", "cursorId", "epochId", "policyId", "createdAt", "updatedAt", "computedAt", "confirmedAt", "leaseOwner", "leaseUntil", "timings", "submitTx", "finalizeTx", "proof", "provingMs"]);
 
 /** Rows without their volatile columns, as comparable strings. */
 export const stable = <T extends object>(rows: T[]) =>
   rows.map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([key]) => !VOLATILE.has(key))), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
 
-/** What the workers build, comparable across runs: the chain index, its projections and the hourly rows. */
-export async function projectionSnapshot(db: PrismaClient) {
+/**
+ * What the workers build, comparable across runs: the chain index, its projections, the hourly rows and the reward
+ * epochs up to `epochsThrough` (a later epoch may close during one run and not the other; default: all, the
+ * largest Int).
+ */
+export async function projectionSnapshot(db: PrismaClient, { epochsThrough = 2 ** 31 - 1 } = {}) {
   const cursor = await db.indexerCursor.findFirstOrThrow();
+  const epochs = { epoch: { lte: epochsThrough } };
+  const byEpoch = { include: { epoch: { select: { epoch: true } } } };
   return {
     cursor: { blockNumber: cursor.blockNumber.toString(), blockHash: cursor.blockHash },
     events: stable(await db.chainEvent.findMany({ orderBy: [{ blockNumber: "asc" }, { logIndex: "asc" }] })),
     projects: stable(await db.project.findMany({ orderBy: { onchainId: "asc" } })),
     devices: stable(await db.device.findMany({ orderBy: { address: "asc" }, include: { project: { select: { onchainId: true } } } })),
     hours: stable(await db.deviceHour.findMany({ orderBy: [{ device: "asc" }, { hourStart: "asc" }] })),
+    rewardSlots: stable(await db.rewardSlot.findMany({ orderBy: [{ projectId: "asc" }, { slot: "asc" }] })),
+    // The inputs document names the project by its database id, which a re-index changes. Retries (error, attempts)
+    // are the job's bookkeeping, not a result: a worker whose lease ran out mid-step sees its successor's transaction.
+    rewardEpochs: stable(
+      (await db.rewardEpoch.findMany({ where: epochs, orderBy: [{ projectId: "asc" }, { epoch: "asc" }] })).map(({ error: _error, attempts: _attempts, ...row }) => ({ ...row, inputs: { ...(row.inputs as object), projectId: undefined } })),
+    ),
+    rewardBatches: stable(await db.rewardBatch.findMany({ where: { epoch: epochs }, orderBy: [{ epoch: { projectId: "asc" } }, { epoch: { epoch: "asc" } }, { batchIndex: "asc" }], ...byEpoch })),
+    rewardDevices: stable(await db.rewardDeviceEpoch.findMany({ where: { epoch: epochs }, orderBy: [{ epoch: { projectId: "asc" } }, { epoch: { epoch: "asc" } }, { slot: "asc" }], ...byEpoch })),
   };
 }
 
-/** Forgets every projection the workers build; the chain and the raw telemetry stay. */
+/**
+ * Forgets every projection the workers build, reward epochs included; the chain and the raw telemetry stay. Reward
+ * policies go too: they point at the project's database id, which the re-index changes (publish again afterwards).
+ */
 export async function resetProjections(db: PrismaClient): Promise<void> {
+  await db.rewardEpoch.deleteMany(); // batches and device results cascade
+  await db.rewardSlot.deleteMany();
+  await db.rewardPolicy.deleteMany();
   await db.deviceHour.deleteMany();
   await db.device.deleteMany();
   await db.project.deleteMany();
@@ -142,7 +195,7 @@ export async function signReadings(devices: ReadonlyArray<{ key: Hex; address: s
 }
 
 /** The workers are done when the index reached the chain's head and every hour with telemetry is computed from all of it. */
-async function caughtUp(h: IndexerHarness): Promise<boolean> {
+export async function workersCaughtUp(h: IndexerHarness): Promise<boolean> {
   const head = await h.chain.publicClient.getBlockNumber({ cacheTime: 0 });
   const cursor = await h.db.indexerCursor.findFirst();
   if (!cursor || cursor.blockNumber < head) return false;
@@ -152,10 +205,10 @@ async function caughtUp(h: IndexerHarness): Promise<boolean> {
   return BigInt(computed._count) === expected!.hours && BigInt(computed._sum.messageCount ?? 0) === expected!.messages;
 }
 
-export async function untilCaughtUp(h: IndexerHarness, logs: string[]): Promise<void> {
-  // Each worker runs the hourly job about once a minute, and tsx start-up takes seconds on a loaded machine.
-  for (let i = 0; i < 1600 && !(await caughtUp(h)); i++) await sleep(250);
-  if (!(await caughtUp(h))) throw new Error(`workers did not catch up within the time limit; output:\n${logs.join("").slice(-4000)}`);
+/** Waits for workersCaughtUp with a generous limit: each worker runs the hourly job about once a minute, and tsx start-up takes seconds on a loaded machine. */
+export async function untilWorkersCaughtUp(h: IndexerHarness, logs: string[]): Promise<void> {
+  for (let i = 0; i < 1600 && !(await workersCaughtUp(h)); i++) await sleep(250);
+  if (!(await workersCaughtUp(h))) throw new Error(`workers did not catch up within the time limit; output:\n${logs.join("").slice(-4000)}`);
 }
 
 /** Every stored telemetry row as `0x<device>:<sequence>` with its digest: what the exactly-once checks count. */
@@ -175,7 +228,7 @@ async function storedTelemetry(databaseUrl: string): Promise<Array<{ key: string
  */
 async function chaoticAndCalmProjections(h: IndexerHarness, workers: ScriptProcess[], startWorker: () => ScriptProcess, logs: string[]) {
   try {
-    await untilCaughtUp(h, logs);
+    await untilWorkersCaughtUp(h, logs);
   } finally {
     await Promise.all(workers.map((w) => stopProcess(w, "SIGTERM")));
   }
@@ -183,7 +236,7 @@ async function chaoticAndCalmProjections(h: IndexerHarness, workers: ScriptProce
   await resetProjections(h.db);
   const single = startWorker();
   try {
-    await untilCaughtUp(h, logs);
+    await untilWorkersCaughtUp(h, logs);
   } finally {
     await stopProcess(single, "SIGTERM");
   }

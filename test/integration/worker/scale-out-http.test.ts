@@ -7,7 +7,7 @@ import { DEMO_DEVICE_COUNT, simDevice } from "../../../lib/simulator/fleet";
 import { HttpSender } from "../../../lib/simulator/http-sender";
 import { DeviceAgent, emptyTally, type OutboxEntry } from "../../../lib/simulator/outbox";
 import { isNextBuildFresh } from "../../../scripts/lib/next-build";
-import { chaosSeed, envNumber, expectExactlyOnceAndUndisturbedResults, signReadings, startChaosHarness, type ChaosHarness, seededRandom, sleep, startProcess, startScriptProcess, stopProcess, type ScriptProcess } from "./chaos";
+import { chaosSeed, envNumber, expectExactlyOnceAndUndisturbedResults, signReadings, startChaosHarness, type ChaosHarness, seededRandom, sleep, startProcess, startWorker as startWorkerOf, stopProcess, type ScriptProcess } from "./chaos";
 
 /**
  * Scale-out under HTTP ingest load (issue #9): two real web app instances
@@ -60,8 +60,7 @@ const stackEnv = () => ({
   CHAIN_ID: String(h.deployment.chainId),
   DEPLOYMENTS_FILE: h.deploymentsFile,
 });
-const startWorker = () =>
-  startScriptProcess("scripts/worker.ts", { ...stackEnv(), WORKER_TICK_MS: "100", INDEXER_CONFIRMATIONS: "0", INDEXER_BATCH_BLOCKS: "2" }, /worker \S+ started/, logs);
+const startWorker = () => startWorkerOf(h, logs);
 const startApp = (port: number) =>
   startProcess(join(root, "node_modules", ".bin", "next"), ["start", "--port", String(port)], { ...stackEnv(), APP_URL: `http://localhost:${port}`, PORT: String(port) }, /Ready in/, logs);
 const alive = ({ child }: ScriptProcess) => child.exitCode === null && child.signalCode === null;

@@ -2,7 +2,7 @@ import { connect, type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../../../lib/db/embedded";
 import { toWireJson } from "../../../lib/ingest/message";
-import { chaosSeed, envNumber, expectExactlyOnceAndUndisturbedResults, signReadings, startChaosHarness, type ChaosHarness, seededRandom, sleep, startScriptProcess, stopProcess, type ScriptProcess } from "./chaos";
+import { chaosSeed, envNumber, expectExactlyOnceAndUndisturbedResults, signReadings, startChaosHarness, type ChaosHarness, seededRandom, sleep, startScriptProcess, startWorker as startWorkerOf, stopProcess, type ScriptProcess } from "./chaos";
 
 /**
  * Scale-out under ingest load: two app instances' ingest path (the real MQTT
@@ -30,23 +30,7 @@ const clients: MqttClient[] = [];
 let brokers: ScriptProcess[] = [];
 let workers: ScriptProcess[] = [];
 
-function startWorker(): ScriptProcess {
-  return startScriptProcess(
-    "scripts/worker.ts",
-    {
-      NODE_ENV: "production",
-      DATABASE_URL: h.databaseUrl,
-      RPC_URL: h.rpcUrl,
-      CHAIN_ID: String(h.deployment.chainId),
-      DEPLOYMENTS_FILE: h.deploymentsFile,
-      WORKER_TICK_MS: "100",
-      INDEXER_CONFIRMATIONS: "0",
-      INDEXER_BATCH_BLOCKS: "2",
-    },
-    /worker \S+ started/,
-    logs,
-  );
-}
+const startWorker = () => startWorkerOf(h, logs);
 
 function startBroker(port: number): ScriptProcess {
   return startScriptProcess("scripts/mqtt-broker.ts", { DATABASE_URL: h.databaseUrl, MQTT_PORT: String(port) }, /MQTT broker listening/, logs);

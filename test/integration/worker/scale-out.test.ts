@@ -1,14 +1,9 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { createPublicClient, http } from "viem";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOUR_MS } from "../../../lib/aggregates";
 import { createIngestDeps, ingestBatch } from "../../../lib/ingest/pipeline";
 import { signTelemetry } from "../../../lib/ingest/sign";
 import { createIngestPool } from "../../../lib/ingest/store";
-import { tempDir } from "../chain/helpers";
-import { startIndexerHarness, type IndexerHarness } from "../indexer/harness";
-import { chaosSeed, envNumber, projectionSnapshot, resetProjections as resetProjectionsOf, seededRandom, sleep, startScriptProcess, stopProcess, type ScriptProcess } from "./chaos";
+import { chaosSeed, envNumber, projectionSnapshot, resetProjections, seededRandom, sleep, startWorker as startWorkerOf, stopProcess, untilWorkersCaughtUp, workersCaughtUp, startChaosHarness, type ChaosHarness } from "./chaos";
 
 /**
  * Scale-out: three worker processes (scripts/worker.ts, exactly as deployed)
@@ -23,51 +18,13 @@ const DEVICES_WITH_TELEMETRY = 6;
 const KILLS = envNumber("SCALE_OUT_KILLS", 6);
 const SEED = chaosSeed();
 
-let h: IndexerHarness;
-let deploymentsFile: string;
-const dir = tempDir();
+let h: ChaosHarness;
 const hourStart = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 2 * HOUR_MS;
 
-function startWorker(logs: string[]): ScriptProcess {
-  return startScriptProcess(
-    "scripts/worker.ts",
-    {
-      NODE_ENV: "production",
-      DATABASE_URL: h.databaseUrl,
-      RPC_URL: h.rpcUrl,
-      CHAIN_ID: String(h.deployment.chainId),
-      DEPLOYMENTS_FILE: deploymentsFile,
-      WORKER_TICK_MS: "100",
-      INDEXER_CONFIRMATIONS: "0",
-      // Small batches: many commits for a kill to land between (or inside).
-      INDEXER_BATCH_BLOCKS: "2",
-    },
-    /worker \S+ started/,
-    logs,
-  );
-}
-
-const stop = stopProcess;
-
-const snapshot = () => projectionSnapshot(h.db);
-const resetProjections = () => resetProjectionsOf(h.db);
-
-async function caughtUp(): Promise<boolean> {
-  const head = await createPublicClient({ transport: http(h.rpcUrl) }).getBlockNumber();
-  const cursor = await h.db.indexerCursor.findFirst();
-  return cursor !== null && cursor.blockNumber >= head && (await h.db.deviceHour.count()) >= DEVICES_WITH_TELEMETRY;
-}
-
-/** A generous limit: on a loaded 2-core machine each tsx worker takes many seconds to start. */
-async function untilCaughtUp(logs: string[]): Promise<void> {
-  for (let i = 0; i < 1600 && !(await caughtUp()); i++) await sleep(250);
-  if (!(await caughtUp())) throw new Error(`workers did not catch up within the time limit; their output:\n${logs.join("").slice(-4000)}`);
-}
+const startWorker = (logs: string[]) => startWorkerOf(h, logs);
 
 beforeAll(async () => {
-  h = await startIndexerHarness(inject("databaseUrl"));
-  deploymentsFile = join(dir.path, "deployments.json");
-  writeFileSync(deploymentsFile, JSON.stringify({ [String(h.deployment.chainId)]: h.deployment }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+  h = await startChaosHarness();
   const alice = await h.fundedAccount();
   const projectId = await h.chain.createProject("Scale-out");
   const telemetryDevices = [];
@@ -98,7 +55,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.stop();
-  dir.remove();
 });
 
 describe("N workers", () => {
@@ -107,7 +63,7 @@ describe("N workers", () => {
     console.log(`scale-out chaos seed ${SEED}`);
     const logs: string[] = [];
 
-    await resetProjections();
+    await resetProjections(h.db);
     const workers = [startWorker(logs), startWorker(logs), startWorker(logs)];
     try {
       let killedMidCatchUp = 0;
@@ -115,25 +71,25 @@ describe("N workers", () => {
         const victim = Math.floor(rand() * workers.length);
         await workers[victim]!.started;
         await sleep(rand() * 1500);
-        if (!(await caughtUp())) killedMidCatchUp += 1;
-        await stop(workers[victim]!, "SIGKILL");
+        if (!(await workersCaughtUp(h))) killedMidCatchUp += 1;
+        await stopProcess(workers[victim]!, "SIGKILL");
         workers[victim] = startWorker(logs);
       }
       console.log(`${KILLS} SIGKILLs, ${killedMidCatchUp} while the index or the hours were incomplete`);
-      await untilCaughtUp(logs);
+      await untilWorkersCaughtUp(h, logs);
     } finally {
-      await Promise.all(workers.map((w) => stop(w, "SIGTERM")));
+      await Promise.all(workers.map((w) => stopProcess(w, "SIGTERM")));
     }
-    const chaotic = await snapshot();
+    const chaotic = await projectionSnapshot(h.db);
 
-    await resetProjections();
+    await resetProjections(h.db);
     const single = startWorker(logs);
     try {
-      await untilCaughtUp(logs);
+      await untilWorkersCaughtUp(h, logs);
     } finally {
-      await stop(single, "SIGTERM");
+      await stopProcess(single, "SIGTERM");
     }
-    const calm = await snapshot();
+    const calm = await projectionSnapshot(h.db);
 
     expect(calm.events.length).toBeGreaterThan(40);
     expect(calm.hours).toHaveLength(DEVICES_WITH_TELEMETRY);
