@@ -11,7 +11,7 @@ import { createDbClient } from "../lib/db/client";
 import { leaveShutdownSignalsToCaller } from "../lib/db/embedded";
 import type { HealthReport } from "../lib/health/summary";
 import { seedDemo } from "../lib/seed/demo";
-import { logger } from "./lib/log";
+import { logger, surviveClosedOutput } from "./lib/log";
 import { ensureNextBuild } from "./lib/next-build";
 import { bootStack, type Stack } from "./lib/stack";
 import { Supervisor } from "./lib/supervisor";
@@ -38,6 +38,7 @@ let stack: Stack | undefined;
 let shuttingDown = false;
 // Ctrl-C and SIGTERM go through shutdown() below: the database stops after the processes that use it.
 leaveShutdownSignalsToCaller();
+surviveClosedOutput();
 const supervisor = new Supervisor((name) => void shutdown(`${name} stopped unexpectedly`, 1));
 
 async function shutdown(reason: string, exitCode: number): Promise<void> {

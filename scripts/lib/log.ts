@@ -35,3 +35,12 @@ export function pipeLines(stream: NodeJS.ReadableStream, log: Logger): void {
     pending = "";
   });
 }
+
+/**
+ * Keeps a long-running parent alive when whoever reads its output goes away (a closed terminal, a test runner that
+ * already stopped reading): a write to the closed pipe fails with EPIPE, which unhandled kills the process in the
+ * middle of its shutdown and leaves the processes it supervises running. Lines written after that are dropped.
+ */
+export function surviveClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+}
