@@ -16,7 +16,8 @@ import { devAccount } from "./wallet";
  * row" until its row is written: one line saying what each role gets.
  *
  * Roles (anvil dev accounts no other spec signs in with):
- * - owner (3): holds the owner-scoped resources (a pairing for demo device 3, a feed listing of a device it owns);
+ * - owner (3): holds the owner-scoped resources (a pairing for demo device 3, a feed listing of a device it owns, a
+ *   market request);
  * - otherOwner (4): a signed-in wallet with resources of its own (a pairing for demo device 4);
  * - otherProjectAdmin (5): admin of a project created here, not of the demo project; the owner's listed device is
  *   registered in it, so being the device's project admin is shown to give no say over the owner's listing;
@@ -44,6 +45,8 @@ interface Fixture {
   ownerListingId: string;
   /** The buyer's order for that feed. */
   buyerOrderId: string;
+  /** The owner's open market request (over a cell no device reports from, so it puts no device in demand). */
+  ownerRequestId: string;
   /** The buyer's API key for its order (the secret), and its id. */
   buyerKey: string;
   buyerKeyId: string;
@@ -140,7 +143,10 @@ const MATRIX: Row[] = [
   { method: "GET", route: "/api/market/requests", path: () => "/api/market/requests", expect: everyone(200) },
   { method: "POST", route: "/api/market/requests", path: () => "/api/market/requests", body: () => ({}), expect: signedIn(400) },
   { method: "PATCH", route: "/api/market/requests/[id]", path: () => `/api/market/requests/${UNKNOWN_UUID}`, body: () => ({ status: "CLOSED" }), expect: signedIn(404) },
+  // Only its author closes a request; to anyone else it looks missing (closing is checked for ownership before state).
+  { method: "PATCH", route: "/api/market/requests/[id]", path: (f) => `/api/market/requests/${f.ownerRequestId}`, body: () => ({ status: "CLOSED" }), expect: { ...signedIn(404), owner: 200 } },
   { method: "GET", route: "/api/market/requests/[id]/offers", path: () => `/api/market/requests/${UNKNOWN_UUID}/offers`, expect: everyone(404) },
+  { method: "GET", route: "/api/market/requests/[id]/offers", path: (f) => `/api/market/requests/${f.ownerRequestId}/offers`, expect: everyone(200) },
   { method: "GET", route: "/api/market/matches", path: () => "/api/market/matches", expect: signedIn(200) },
   // Everyone's own keys: the buyer's list has its key; the secrets check keeps it out of everyone else's.
   { method: "GET", route: "/api/market/keys", path: () => "/api/market/keys", expect: signedIn(200), shows: (f) => ({ buyer: f.buyerKeyId }) },
@@ -180,10 +186,10 @@ const listedDeviceKey = keccak256(stringToBytes(`e2e-authz:listed-device:${runSe
 const FEED_PRICE_PER_MONTH = 30_000_000n;
 
 /**
- * The owner's feed listing over a device of its own (registered in account 5's project), and the buyer's order for
- * it placed on-chain as its wallet would; the buyer's keys are issued once the stack's indexer has the order.
+ * The owner's feed listing over a device of its own (registered in account 5's project), the buyer's order for it
+ * placed on-chain as its wallet would (its keys issued once the stack's indexer has the order), and an owner's request.
  */
-async function marketResources(baseURL: string): Promise<Pick<Fixture, "ownerListingId" | "buyerOrderId" | "buyerKey" | "buyerKeyId" | "revocableKeyId" | "revocableKey">> {
+async function marketResources(baseURL: string): Promise<Pick<Fixture, "ownerListingId" | "buyerOrderId" | "ownerRequestId" | "buyerKey" | "buyerKeyId" | "revocableKeyId" | "revocableKey">> {
   const owner = devAccount(ACCOUNTS.owner).address;
   const listedDevice = privateKeyToAccount(listedDeviceKey).address;
   await ownDevices(baseURL, { adminIndex: ACCOUNTS.otherProjectAdmin, owner, deviceKeys: [listedDeviceKey], projectName: "Authz Other Project" });
@@ -198,7 +204,13 @@ async function marketResources(baseURL: string): Promise<Pick<Fixture, "ownerLis
   const revocable = await clients.buyer.post(`/api/market/orders/${orderId}/keys`);
   expect(revocable.status(), await revocable.text()).toBe(201);
   const { id: revocableKeyId, key: revocableKey } = (await revocable.json()) as { id: string; key: string };
-  return { ownerListingId, buyerOrderId: orderId.toString(), buyerKey, buyerKeyId, revocableKeyId, revocableKey };
+  // The owner's, not the buyer's: the buyer's market write budget (10, one more every 5 s) goes to the matrix's rows.
+  const request = await clients.owner.post("/api/market/requests", {
+    data: { title: "Authz matrix PM2.5 wanted", metric: "pm25", cells: [EMPTY_CELL], deviceCount: 1, durationDays: 1, budget: "1000000", expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+  });
+  expect(request.status(), await request.text()).toBe(201);
+  const ownerRequestId = ((await request.json()) as { id: string }).id;
+  return { ownerListingId, buyerOrderId: orderId.toString(), ownerRequestId, buyerKey, buyerKeyId, revocableKeyId, revocableKey };
 }
 
 test.describe.configure({ mode: "serial" });

@@ -112,7 +112,7 @@ export async function placeOrder(buyerApi: APIRequestContext, buyerIndex: number
 
 /**
  * The buyer's API key for its order, asked for until the stack's indexer has seen the order (404 before). Each ask
- * spends a market write token (5 s to refill), so the asks slow down to that pace.
+ * spends one of the buyer's market write tokens (one refills every 5 s), so the asks come no faster than that.
  */
 export async function issueKeyOnceIndexed(buyerApi: APIRequestContext, orderId: bigint, timeout = 60_000): Promise<{ id: string; key: string }> {
   let issued: { id: string; key: string } | undefined;
@@ -123,7 +123,7 @@ export async function issueKeyOnceIndexed(buyerApi: APIRequestContext, orderId: 
         if (response.status() === 201) issued = (await response.json()) as { id: string; key: string };
         return response.status();
       },
-      { timeout, intervals: [1_000, 2_000, 5_000] },
+      { timeout, intervals: [5_000, 10_000] },
     )
     .toBe(201);
   return issued!;
