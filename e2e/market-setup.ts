@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "@playwright/test";
-import { createPublicClient, createWalletClient, http, stringToHex, zeroAddress, type Address, type Hex } from "viem";
+import type { APIRequestContext, Browser, Page } from "@playwright/test";
+import { createPublicClient, createWalletClient, http, parseEventLogs, stringToHex, zeroAddress, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { anvil } from "viem/chains";
-import { demoTokenAbi, deviceRegistryAbi, projectRegistryAbi } from "../lib/chain/abi.generated";
+import { demoTokenAbi, deviceRegistryAbi, marketplaceAbi, projectRegistryAbi } from "../lib/chain/abi.generated";
 import { claimTypedData } from "../lib/devices/claim-typed-data";
+import type { OrderTerms } from "../lib/market/order-terms";
 import { toWireJson, type TelemetryMessage } from "../lib/ingest/message";
 import { signTelemetry } from "../lib/ingest/sign";
 import { ANVIL_RPC_URL, connectAndSignIn, expect } from "./fixtures";
@@ -86,4 +87,44 @@ export async function signedInPage(browser: Browser, accountIndex: number, path:
   await page.goto(path);
   await connectAndSignIn(page, devAccount(accountIndex).address);
   return page;
+}
+
+/**
+ * A buyer's on-chain order on a listing, as its wallet places it: dUSD from the faucet route when the balance is short
+ * of the terms' total, approve, createOrder. `buyerApi` is signed in as `buyerIndex`. Returns the order's id.
+ */
+export async function placeOrder(buyerApi: APIRequestContext, buyerIndex: number, { seller, listingOnchainId, terms }: { seller: Address; listingOnchainId: Hex; terms: OrderTerms }): Promise<bigint> {
+  const buyer = devAccount(buyerIndex);
+  const { Marketplace, Stablecoin } = marketContracts();
+  const wallet = createWalletClient({ account: buyer, chain: anvil, transport: http(ANVIL_RPC_URL) });
+  if ((await dusdBalance(buyer.address)) < terms.total) {
+    const faucet = await buyerApi.post("/api/market/faucet");
+    expect(faucet.status(), await faucet.text()).toBe(201);
+  }
+  await publicClient.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: Stablecoin, abi: demoTokenAbi, functionName: "approve", args: [Marketplace, terms.total] }) });
+  const receipt = await publicClient.waitForTransactionReceipt({
+    hash: await wallet.writeContract({ address: Marketplace, abi: marketplaceAbi, functionName: "createOrder", args: [seller, Stablecoin, terms.pricePerUnit, terms.totalUnits, terms.expiresAt, listingOnchainId] }),
+  });
+  const [created] = parseEventLogs({ abi: marketplaceAbi, eventName: "OrderCreated", logs: receipt.logs });
+  if (!created) throw new Error(`createOrder emitted no OrderCreated (tx ${receipt.transactionHash})`);
+  return created.args.orderId;
+}
+
+/**
+ * The buyer's API key for its order, asked for until the stack's indexer has seen the order (404 before). Each ask
+ * spends one of the buyer's market write tokens (one refills every 5 s), so the asks come no faster than that.
+ */
+export async function issueKeyOnceIndexed(buyerApi: APIRequestContext, orderId: bigint, timeout = 60_000): Promise<{ id: string; key: string }> {
+  let issued: { id: string; key: string } | undefined;
+  await expect
+    .poll(
+      async () => {
+        const response = await buyerApi.post(`/api/market/orders/${orderId}/keys`);
+        if (response.status() === 201) issued = (await response.json()) as { id: string; key: string };
+        return response.status();
+      },
+      { timeout, intervals: [5_000, 10_000] },
+    )
+    .toBe(201);
+  return issued!;
 }

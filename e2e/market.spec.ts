@@ -1,11 +1,10 @@
 import { latLngToCell } from "h3-js";
-import { createWalletClient, getAddress, http, keccak256, parseEventLogs, stringToBytes, type Address, type Hex } from "viem";
+import { getAddress, keccak256, stringToBytes, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { anvil } from "viem/chains";
-import { demoTokenAbi, deviceRegistryAbi, marketplaceAbi } from "../lib/chain/abi.generated";
+import { deviceRegistryAbi, marketplaceAbi } from "../lib/chain/abi.generated";
 import { apiClient } from "./api/sign-in";
-import { ANVIL_RPC_URL, connectAndSignIn, expect, test } from "./fixtures";
-import { dusdBalance, marketContracts, ownDevices, publicClient, sendTelemetry, signedInPage } from "./market-setup";
+import { connectAndSignIn, expect, test } from "./fixtures";
+import { dusdBalance, issueKeyOnceIndexed, marketContracts, ownDevices, placeOrder, publicClient, sendTelemetry, signedInPage } from "./market-setup";
 import { devAccount } from "./wallet";
 
 /**
@@ -23,7 +22,6 @@ const SECOND_BUYER = 14;
 const PROJECT_ADMIN = 15;
 const seller = devAccount(SELLER);
 const buyer = devAccount(BUYER);
-const secondBuyer = devAccount(SECOND_BUYER);
 
 // Unique per run (fresh chain and database each run), the same for a retried test in the same run.
 const runSeed = process.env.E2E_DATA_DIR ?? "adhoc";
@@ -134,30 +132,12 @@ test("an owner lists a feed, a consumer buys it in the wallet and reads it with 
   // 5. A second consumer with their own, short order: their key cannot read the first order's feed, and once their
   //    order expires their key is refused for their own feed too.
   const secondApi = await apiClient(baseURL!, "10.77.14.1", SECOND_BUYER);
-  expect((await secondApi.post("/api/market/faucet")).status()).toBe(201);
-  const { Marketplace, Stablecoin } = contracts();
-  const secondWallet = createWalletClient({ account: secondBuyer, chain: anvil, transport: http(ANVIL_RPC_URL) });
-  await publicClient.waitForTransactionReceipt({ hash: await secondWallet.writeContract({ address: Stablecoin, abi: demoTokenAbi, functionName: "approve", args: [Marketplace, 1_000_000n] }) });
   const listingId = listingPath.split("/").at(-1)!;
   const onchainListingId = ((await (await fetch(`${baseURL}/api/market/listings/${listingId}`)).json()) as { onchainId: Hex }).onchainId;
-  const block = await publicClient.getBlock();
-  const expiresAt = block.timestamp + 60n;
-  const receipt = await publicClient.waitForTransactionReceipt({
-    hash: await secondWallet.writeContract({ address: Marketplace, abi: marketplaceAbi, functionName: "createOrder", args: [seller.address, Stablecoin, 1_000_000n, 1n, expiresAt, onchainListingId] }),
-  });
-  const [created] = parseEventLogs({ abi: marketplaceAbi, eventName: "OrderCreated", logs: receipt.logs });
-  const secondOrderId = created!.args.orderId.toString();
-  let secondKey = "";
-  await expect
-    .poll(
-      async () => {
-        const response = await secondApi.post(`/api/market/orders/${secondOrderId}/keys`);
-        if (response.status() === 201) secondKey = ((await response.json()) as { key: string }).key;
-        return response.status();
-      },
-      { timeout: 50_000, intervals: [1_000] },
-    )
-    .toBe(201);
+  const expiresAt = (await publicClient.getBlock()).timestamp + 60n;
+  const terms = { pricePerUnit: 1_000_000n, totalUnits: 1n, expiresAt, total: 1_000_000n };
+  const secondOrderId = (await placeOrder(secondApi, SECOND_BUYER, { seller: seller.address, listingOnchainId: onchainListingId, terms })).toString();
+  const secondKey = (await issueKeyOnceIndexed(secondApi, BigInt(secondOrderId), 50_000)).key;
   const crossed = await fetch(`${baseURL}/api/v1/feeds/${orderId}/readings`, { headers: { Authorization: `Bearer ${secondKey}` } });
   expect(crossed.status).toBe(403);
   expect(((await crossed.json()) as { error: { code: string } }).error.code).toBe("api_key_wrong_order");
