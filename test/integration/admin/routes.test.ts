@@ -110,6 +110,9 @@ describe("admin routes × roles", () => {
   }
 
   it("lets only the admin change alert settings, and a foreign or unknown alert cannot be acknowledged", async () => {
+    // The route loop above spent most of the admin's rate-limit burst (60, refilling 5/s); on a fast run nothing
+    // refilled and a write below got 429 (seen in CI). This test's admin writes cost about 27: let 6 s refill 30.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
     const settings = await import("@/app/api/admin/projects/[id]/alerts/settings/route");
     const put = () => settings.PUT(send("/x", "PUT", { offlineMinutes: 30, qualityBelow: 50, batteryBelow: 20, webhookUrl: "https://hooks.example/depin" }), ctx(projectId));
     await signIn("operator");
