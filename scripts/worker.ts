@@ -21,6 +21,7 @@ import { chainTransport, redactRpcUrl } from "../lib/chain/transport";
 import { privateKeyToAccount } from "viem/accounts";
 import { releaseProver } from "../lib/proofs/prover";
 import { createRewardEpochJob } from "../lib/rewards/epoch-job";
+import { defaultSettleSeconds } from "../lib/rewards/readiness";
 import type { WorkerJob } from "../lib/worker/loop";
 import { runWorker } from "../lib/worker/loop";
 
@@ -49,11 +50,13 @@ function indexerJobs(env: ServerEnv, log: (message: string) => void): WorkerJob[
 function rewardJob(env: ServerEnv, log: (message: string) => void): WorkerJob {
   const epochSeconds = env.REWARD_EPOCH_SECONDS ?? 86_400;
   const leaseMs = env.REWARD_EPOCH_LEASE_SECONDS * 1000;
+  const settleMs = (env.REWARD_EPOCH_SETTLE_SECONDS ?? defaultSettleSeconds(epochSeconds)) * 1000;
+  const timing = `every ${epochSeconds} s, closing ${settleMs / 1000} s after the window (lease ${leaseMs / 1000} s)`;
   const deployment = env.RPC_URL ? readDeployment(env.DEPLOYMENTS_FILE, env.CHAIN_ID) : null;
   const key = (env.REWARD_SUBMITTER_PRIVATE_KEY ?? env.DEPLOYER_PRIVATE_KEY ?? (env.CHAIN_ID === 31337 ? LOCAL_DEV_PRIVATE_KEY : undefined)) as `0x${string}` | undefined;
   if (!env.RPC_URL || !deployment || !key) {
-    log(`reward epochs every ${epochSeconds} s (lease ${leaseMs / 1000} s): computed and proved only (no RPC, deployment or submitter key)`);
-    return createRewardEpochJob({ epochSeconds, clients: null, log, leaseMs });
+    log(`reward epochs ${timing}: computed and proved only (no RPC, deployment or submitter key)`);
+    return createRewardEpochJob({ epochSeconds, clients: null, log, leaseMs, settleMs });
   }
   const transport = chainTransport(env.RPC_URLS, { timeoutMs: env.RPC_TIMEOUT_MS });
   const clients = {
@@ -61,8 +64,8 @@ function rewardJob(env: ServerEnv, log: (message: string) => void): WorkerJob {
     walletClient: createWalletClient({ account: privateKeyToAccount(key), transport }),
     address: deployment.contracts.RewardDistributor,
   };
-  log(`reward epochs every ${epochSeconds} s (lease ${leaseMs / 1000} s), submitted to RewardDistributor ${clients.address}`);
-  return createRewardEpochJob({ epochSeconds, clients, log, leaseMs });
+  log(`reward epochs ${timing}, submitted to RewardDistributor ${clients.address}`);
+  return createRewardEpochJob({ epochSeconds, clients, log, leaseMs, settleMs });
 }
 
 async function main(): Promise<void> {

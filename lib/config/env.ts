@@ -38,10 +38,15 @@ const serverEnvSchema = z.object({
   /** Reward epoch length (docs/rewards.md); unset: a day, or 5 minutes in `npm start`'s local demo. */
   REWARD_EPOCH_SECONDS: z.coerce.number().int().min(60).max(45 * 86400).optional(),
   /**
-   * How long a worker owns a reward epoch step (prove, submit) before another worker may take it over; a worker
-   * killed mid-step blocks the epoch that long. Keep it above the slowest step (proving a large fleet takes minutes).
+   * How long a reward epoch's lease lasts without renewal: the worker running a step (prove, submit) renews it every
+   * third of that, so this is how long the epoch of a worker killed mid-step waits for another worker.
    */
-  REWARD_EPOCH_LEASE_SECONDS: z.coerce.number().int().min(1).max(86400).default(600),
+  REWARD_EPOCH_LEASE_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  /**
+   * How long after its window's end an epoch waits for readings measured inside the window that arrive late (a
+   * device uploading its buffer); later ones do not count. Unset: a tenth of the epoch, at most an hour.
+   */
+  REWARD_EPOCH_SETTLE_SECONDS: z.coerce.number().int().min(0).max(86400).optional(),
   /** Key that submits reward proofs (a project admin or operator); defaults to DEPLOYER_PRIVATE_KEY, then the local dev key on 31337. */
   REWARD_SUBMITTER_PRIVATE_KEY: z
     .string()

@@ -38,8 +38,10 @@ interface InputRow {
 /**
  * Each slotted device's epoch inputs for [windowStart, windowEnd) (docs/rewards.md "Inputs"):
  * - onlineMinutes: distinct minutes (signed device clock) with at least one accepted message in the window;
- * - qualityScore: the hourly scores of the hours overlapping the window, weighted by their online minutes (floor);
- *   without any, the device's latest hourly score before the window's end; without that, 0;
+ * - qualityScore: the hourly scores of the hours that end inside the window, weighted by their online minutes (floor);
+ *   without any, the device's latest hourly score of an hour that ended by the window's end; without that, 0. Only
+ *   hours finished by the window's end count (an hour belongs to the epoch it ends in), so the inputs depend on what
+ *   was measured before the window ended, never on when the epoch happened to be computed (lib/rewards/readiness.ts);
  * - underserved: no other device of the project was online in the window in the device's latest H3 r7 cell;
  * - inDemand: a marketplace request (lib/market/requests.ts) that was open during the window (created before its
  *   end, neither expired nor closed before its start) covers the device's latest H3 r7 cell and asks for a metric the device reported
@@ -66,13 +68,13 @@ export async function readEpochInputs(
       SELECT h.device,
              CASE WHEN sum(h."onlineMinutes") > 0 THEN floor(sum(h."qualityScore" * h."onlineMinutes")::numeric / sum(h."onlineMinutes"))::int END AS quality
         FROM "DeviceHour" h
-       WHERE h."hourStart" > ${windowStart}::timestamptz - interval '1 hour' AND h."hourStart" < ${windowEnd}
+       WHERE h."hourStart" > ${windowStart}::timestamptz - interval '1 hour' AND h."hourStart" <= ${windowEnd}::timestamptz - interval '1 hour'
          AND h.device IN (SELECT address FROM devices)
        GROUP BY h.device
     ), latest AS (
       SELECT DISTINCT ON (h.device) h.device, h."qualityScore" AS quality, h."cellsR7"[1] AS cell, h.sensors
         FROM "DeviceHour" h
-       WHERE h."hourStart" < ${windowEnd} AND h.device IN (SELECT address FROM devices)
+       WHERE h."hourStart" <= ${windowEnd}::timestamptz - interval '1 hour' AND h.device IN (SELECT address FROM devices)
        ORDER BY h.device, h."hourStart" DESC
     )
     SELECT d.address AS device, d.active, COALESCE(m.online_minutes, 0) AS online_minutes,

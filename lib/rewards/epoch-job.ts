@@ -4,7 +4,8 @@ import { isRpcUnavailable } from "../chain/transport";
 import type { PrismaClient } from "../db/generated/client";
 import type { DistributorClients } from "../proofs/distributor";
 import type { WorkerJob } from "../worker/loop";
-import { computeEpoch, proveEpoch, submitEpoch } from "./epoch";
+import { computeEpoch, epochWindow, proveEpoch, submitEpoch } from "./epoch";
+import { defaultSettleSeconds, epochReadiness } from "./readiness";
 
 export interface RewardEpochJobOptions {
   epochSeconds: number;
@@ -12,8 +13,15 @@ export interface RewardEpochJobOptions {
   clients: DistributorClients | null;
   clock?: () => number;
   log?: (message: string) => void;
-  /** How long a worker owns an epoch before another may take over (proving a large fleet takes a while). */
+  /**
+   * How long an epoch's lease lasts without renewal. The holder renews it every third of that while a step runs, so
+   * this is how long a crashed worker's epoch waits for another worker, not a bound on how long a step may take.
+   */
   leaseMs?: number;
+  /** How long after a window's end its epoch waits for late readings (default defaultSettleSeconds). */
+  settleMs?: number;
+  /** See LATE_SLACK_MS (lib/processing/stale-hours.ts); tests that compute the hours themselves set 0. */
+  lateSlackMs?: number;
   maxAttempts?: number;
   /** Only these projects (tests that share a database with other projects' epochs); all when absent. */
   projectIds?: readonly number[];
@@ -22,11 +30,15 @@ export interface RewardEpochJobOptions {
 /**
  * Closes reward epochs exactly once across any number of workers: the epoch row is created under a per-project
  * transaction advisory lock (unique (projectId, epoch) backs it up), and each step runs under a row lease
- * (leaseOwner/leaseUntil) so two workers never prove or submit the same epoch at the same time.
+ * (leaseOwner/leaseUntil) so two workers never prove or submit the same epoch at the same time. An epoch is computed
+ * once its inputs are final (lib/rewards/readiness.ts).
  */
 export function createRewardEpochJob(options: RewardEpochJobOptions): WorkerJob {
-  const { epochSeconds, clients, clock = Date.now, log = console.log, leaseMs = 10 * 60_000, maxAttempts = 5, projectIds } = options;
+  const { epochSeconds, clients, clock = Date.now, log = console.log, leaseMs = 60_000, maxAttempts = 5, projectIds } = options;
+  const settleMs = options.settleMs ?? defaultSettleSeconds(epochSeconds) * 1000;
   const owner = `rewards-${process.pid}-${randomBytes(3).toString("hex")}`;
+  /** What each project's next epoch was last said to wait for: said once, not every tick. */
+  const waitingSaid = new Map<number, string>();
   return {
     name: "reward-epochs",
     async run({ db, signal }) {
@@ -48,15 +60,21 @@ export function createRewardEpochJob(options: RewardEpochJobOptions): WorkerJob 
     const epochId = await nextEpoch(db, projectId);
     if (epochId === null) return;
     if (!(await takeLease(db, epochId))) return;
+    const lease = holdLease(db, epochId);
     try {
       const epoch = await db.rewardEpoch.findUniqueOrThrow({ where: { id: epochId } });
-      if (epoch.status === "computed") await proveEpoch(db, epochId);
+      if (epoch.status === "computed") await proveEpoch(db, epochId, lease.signal);
       if (clients && onchainId !== null && epoch.status !== "confirmed") {
-        await submitEpoch(db, epochId, clients, onchainId);
+        await submitEpoch(db, epochId, clients, onchainId, lease.signal);
         const done = await db.rewardEpoch.findUniqueOrThrow({ where: { id: epochId } });
         log(`reward-epochs: project ${projectId} epoch ${done.epoch} confirmed (${done.deviceCount} devices, paid ${done.paidTotal.toFixed(0)}, tx ${done.finalizeTx})`);
       }
     } catch (error) {
+      if (error instanceof LeaseLostError) {
+        // Another worker holds the epoch now and carries on from what this one stored; not the epoch's failure.
+        log(`reward-epochs: project ${projectId}: ${error.message}`);
+        return;
+      }
       // A decoded revert can carry NUL bytes, which PostgreSQL text refuses: the failure would never be recorded
       // and the epoch would retry forever without a visible error.
       const message = (error instanceof Error ? error.message : String(error)).replaceAll("\u0000", "");
@@ -67,6 +85,7 @@ export function createRewardEpochJob(options: RewardEpochJobOptions): WorkerJob 
       if (updated.attempts >= maxAttempts) await db.rewardEpoch.update({ where: { id: epochId }, data: { status: "failed" } });
       throw error;
     } finally {
+      lease.stop();
       await db.rewardEpoch.updateMany({ where: { id: epochId, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } });
     }
   }
@@ -81,7 +100,14 @@ export function createRewardEpochJob(options: RewardEpochJobOptions): WorkerJob 
     const last = await db.rewardEpoch.findFirst({ where: { projectId }, orderBy: { epoch: "desc" } });
     // The first epoch is the one the policy was published in; afterwards strictly the next one.
     const next = last ? last.epoch + 1 : Math.floor(policy.createdAt.getTime() / 1000 / epochSeconds) + 1;
-    if (next * epochSeconds * 1000 > clock()) return null;
+    const window = epochWindow(next, epochSeconds);
+    if (window.windowEnd.getTime() > clock()) return null;
+    const readiness = await epochReadiness(db, projectId, window, { now: clock(), settleMs, lateSlackMs: options.lateSlackMs });
+    if (!readiness.ready) {
+      if (waitingSaid.get(projectId) !== `${next}: ${readiness.waitingFor}`) log(`reward-epochs: project ${projectId} epoch ${next} waits for ${readiness.waitingFor}`);
+      waitingSaid.set(projectId, `${next}: ${readiness.waitingFor}`);
+      return null;
+    }
     const id = await computeEpoch(db, projectId, next, epochSeconds, policy);
     if (id !== null) log(`reward-epochs: project ${projectId} epoch ${next} computed`);
     return id;
@@ -96,5 +122,43 @@ export function createRewardEpochJob(options: RewardEpochJobOptions): WorkerJob 
       data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
     });
     return taken.count === 1;
+  }
+
+  /**
+   * Renews the lease every third of its length while a step runs. The step's signal aborts when the lease is no
+   * longer this worker's: another worker took it (this one stalled past the lease), or renewals failed until it ran
+   * out (the database was unreachable, so another worker may have taken it).
+   */
+  function holdLease(db: PrismaClient, epochId: number): { signal: AbortSignal; stop(): void } {
+    const controller = new AbortController();
+    let heldUntil = clock() + leaseMs;
+    let renewing = false;
+    const timer = setInterval(() => {
+      if (renewing || controller.signal.aborted) return;
+      renewing = true;
+      const now = clock();
+      db.rewardEpoch
+        .updateMany({ where: { id: epochId, leaseOwner: owner }, data: { leaseUntil: new Date(now + leaseMs) } })
+        .then((renewed) => {
+          if (renewed.count === 1) heldUntil = now + leaseMs;
+          else controller.abort(new LeaseLostError(epochId, "taken over by another worker"));
+        })
+        .catch(() => {
+          if (clock() >= heldUntil) controller.abort(new LeaseLostError(epochId, "not renewed in time"));
+        })
+        .finally(() => {
+          renewing = false;
+        });
+    }, Math.max(100, Math.floor(leaseMs / 3)));
+    timer.unref();
+    return { signal: controller.signal, stop: () => clearInterval(timer) };
+  }
+}
+
+/** The step stopped because its epoch's lease is no longer this worker's. */
+export class LeaseLostError extends Error {
+  constructor(epochId: number, why: string) {
+    super(`lease of epoch ${epochId} lost (${why}); the step stopped`);
+    this.name = "LeaseLostError";
   }
 }

@@ -152,13 +152,17 @@ export function witnessesOf(document: EpochInputsDocument, rawTotal: bigint, bat
   return buildBatches(ordered, batchCount).map((slots) => buildBatchWitness({ epoch: BigInt(document.epoch), policy: params, epochRaw: rawTotal, slots }));
 }
 
-/** Proves every batch without a proof yet (status proved). */
-export async function proveEpoch(db: PrismaClient, epochId: number): Promise<void> {
+/**
+ * Proves every batch without a proof yet (status proved). `signal` (the job's lease) is checked before each batch: a
+ * worker that lost the epoch stops between batches, and whoever took it over proves the rest.
+ */
+export async function proveEpoch(db: PrismaClient, epochId: number, signal?: AbortSignal): Promise<void> {
   const epoch = await db.rewardEpoch.findUniqueOrThrow({ where: { id: epochId }, include: { batches: true } });
   const witnesses = witnessesOf(epoch.inputs as unknown as EpochInputsDocument, BigInt(epoch.rawTotal.toFixed(0)), epoch.batchCount);
   let proveMs = 0;
   for (const batch of epoch.batches.sort((a, b) => a.batchIndex - b.batchIndex)) {
     if (batch.proof) continue;
+    signal?.throwIfAborted();
     const proved = await proveBatch(witnesses[batch.batchIndex]!);
     proveMs += proved.provingMs;
     await db.rewardBatch.update({
@@ -169,8 +173,8 @@ export async function proveEpoch(db: PrismaClient, epochId: number): Promise<voi
   await db.rewardEpoch.update({ where: { id: epochId }, data: { status: "proved", timings: { ...(epoch.timings as object), proveMs: Math.round(proveMs) } } });
 }
 
-/** Submits the proved batches and finalizes the epoch on-chain (status submitted, then confirmed). */
-export async function submitEpoch(db: PrismaClient, epochId: number, clients: DistributorClients, onchainProjectId: bigint): Promise<void> {
+/** Submits the proved batches and finalizes the epoch on-chain (status submitted, then confirmed); `signal` as in proveEpoch. */
+export async function submitEpoch(db: PrismaClient, epochId: number, clients: DistributorClients, onchainProjectId: bigint, signal?: AbortSignal): Promise<void> {
   const started = performance.now();
   const epoch = await db.rewardEpoch.findUniqueOrThrow({ where: { id: epochId }, include: { batches: true, policy: true } });
   const witnesses = witnessesOf(epoch.inputs as unknown as EpochInputsDocument, BigInt(epoch.rawTotal.toFixed(0)), epoch.batchCount);
@@ -184,6 +188,7 @@ export async function submitEpoch(db: PrismaClient, epochId: number, clients: Di
       if (batch.batchIndex < resumeFrom) continue;
       if (!batch.proof) throw new Error(`batch ${batch.batchIndex} of epoch ${epoch.epoch} has no proof`);
       const proof: SolidityProof = toSolidityProof(batch.proof as never);
+      signal?.throwIfAborted();
       // The hash is stored before the transaction is sent: if the answer, the node or the database is lost after the
       // chain took it, the successor that finds the batch on-chain still has its transaction.
       await submitBatchOnChain(clients, onchainProjectId, batch.batchIndex, witnesses[batch.batchIndex]!.publicSignals, proof, async (hash) => {
@@ -192,6 +197,7 @@ export async function submitEpoch(db: PrismaClient, epochId: number, clients: Di
     }
     await db.rewardEpoch.update({ where: { id: epochId }, data: { status: "submitted" } });
     const submitMs = Math.round(performance.now() - started);
+    signal?.throwIfAborted();
     const finalizeStarted = performance.now();
     const { epochRoot } = await finalizeEpochOnChain(clients, onchainProjectId, BigInt(epoch.epoch), async (hash) => {
       await db.rewardEpoch.update({ where: { id: epochId }, data: { finalizeTx: hash } });

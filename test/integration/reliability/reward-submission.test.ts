@@ -17,7 +17,7 @@ import { publishPolicy } from "../../../lib/rewards/policies";
 import type { WorkerJob } from "../../../lib/worker/loop";
 import { tempDir } from "../chain/helpers";
 import { migratedDatabase } from "../indexer/harness";
-import { createRewardProject, EPOCH_SECONDS, everyMinute, fundRewardPool, lastClosedEpoch, POLICY, POOL_FUNDS, rewardChain, sendReadings, type RewardChain, type RewardProject } from "../rewards/harness";
+import { createRewardProject, EPOCH_SECONDS, everyMinute, fundRewardPool, lastClosedEpoch, POLICY, POOL_FUNDS, processEpochHours, rewardChain, sendReadings, type RewardChain, type RewardProject } from "../rewards/harness";
 import { cuttableRpc, restartableAnvil, type RpcCall } from "./endpoints";
 
 /**
@@ -150,7 +150,9 @@ beforeAll(async () => {
     walletClient: createWalletClient({ account: privateKeyToAccount(LOCAL_DEV_PRIVATE_KEY), transport }),
     address: deployment.contracts.RewardDistributor,
   };
-  job = createRewardEpochJob({ epochSeconds: EPOCH_SECONDS, clients, clock: () => now, maxAttempts: 1, projectIds: [project.projectId], log: (message) => jobLog.push(message) });
+  // The epochs close as soon as the job's clock passes their end: their hours are computed here, and no reading comes late.
+  await processEpochHours(db, firstWindow, epochWindow(epochs.at(-1)!, EPOCH_SECONDS).windowEnd);
+  job = createRewardEpochJob({ epochSeconds: EPOCH_SECONDS, clients, clock: () => now, settleMs: 0, lateSlackMs: 0, maxAttempts: 1, projectIds: [project.projectId], log: (message) => jobLog.push(message) });
 }, 180_000);
 
 afterAll(async () => {

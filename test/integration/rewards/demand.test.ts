@@ -28,7 +28,8 @@ async function reported(device: Address, cell: string, sensors: Record<string, u
   await harness.db.deviceHour.create({
     data: {
       device: device.toLowerCase(),
-      hourStart: new Date(Math.floor(windowStart.getTime() / 3_600_000) * 3_600_000),
+      // The last hour finished by the window's end: the hour an epoch's inputs read a device's cell and metrics from.
+      hourStart: new Date(Math.floor(windowEnd.getTime() / 3_600_000) * 3_600_000 - 3_600_000),
       messageCount: minutes,
       onlineMinutes: minutes,
       distanceMeters: 0,

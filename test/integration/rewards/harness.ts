@@ -10,6 +10,8 @@ import type { Deployment } from "../../../lib/chain/deployments";
 import type { PrismaClient } from "../../../lib/db/create-client";
 import { claimTypedData } from "../../../lib/devices/claim-typed-data";
 import type { DistributorClients } from "../../../lib/proofs/distributor";
+import { HOUR_MS } from "../../../lib/aggregates";
+import { processHour } from "../../../lib/processing/process-hour";
 import { epochWindow } from "../../../lib/rewards/epoch";
 import { postTelemetry, signed, testHttpDeps, wire, type TestDevice } from "../ingest/helpers";
 
@@ -114,4 +116,13 @@ export async function sendReadings(pool: pg.Pool, windowStart: Date, readings: R
   }
   const response = await postTelemetry(testHttpDeps(pool), wire(messages));
   if (response.status !== 200) throw new Error(`telemetry refused: ${response.status} ${await response.text()}`);
+}
+
+/**
+ * What the worker's hourly job does before the reward job closes epochs of [from, until) (lib/rewards/readiness.ts):
+ * computes every hour their inputs read, from the last one that ended before `from` to the last that ends by `until`.
+ */
+export async function processEpochHours(db: PrismaClient, from: Date, until: Date): Promise<void> {
+  const floorHour = (date: Date) => Math.floor(date.getTime() / HOUR_MS) * HOUR_MS;
+  for (let hour = floorHour(from) - HOUR_MS; hour < floorHour(until); hour += HOUR_MS) await processHour(db, new Date(hour));
 }

@@ -20,19 +20,17 @@ import { chaosSeed, envNumber, projectionSnapshot, resetProjections, seededRando
  * evm_revert) and telemetry.
  *
  * The epochs are hours of the past few hours: all of them close the moment the policy is published, and their
- * telemetry lies in finished hours that the workers have processed by then. The reward job does not itself wait for
- * the index and the hourly rows of a window (docs/deploy.md), so an epoch closing in real time during the run could
- * differ between two runs for that reason alone.
+ * telemetry lies in finished hours that the workers have processed by then (the job would wait for those hourly rows
+ * otherwise: lib/rewards/readiness.ts).
  * SCALE_OUT_EPOCHS, SCALE_OUT_EPOCH_KILLS and SCALE_OUT_EPOCH_DEVICES are raised by `npm run test:soak`.
  */
 
 // Ingest refuses readings older than 24 h, and the last epoch ends up to two hours ago.
 const EPOCHS = Math.min(envNumber("SCALE_OUT_EPOCHS", 3), 20);
 const KILLS = envNumber("SCALE_OUT_EPOCH_KILLS", 3);
-// Above the longest step a worker takes under one lease (prove every batch, then submit and finalize) on a loaded
-// machine; a shorter one lets a second worker into a running step (harmless: the contract takes one submission, the
-// other worker records a retry), a longer one makes each killed lease holder's epoch wait longer.
-const LEASE_SECONDS = envNumber("SCALE_OUT_EPOCH_LEASE_SECONDS", 30);
+// How long a killed lease holder's epoch waits for a survivor. The holder renews its lease every third of that while
+// it proves and submits, so the lease need not cover a step.
+const LEASE_SECONDS = envNumber("SCALE_OUT_EPOCH_LEASE_SECONDS", 10);
 const EPOCH_SECONDS = 3600;
 // Proofs are the slow part (one batch of 16 slots took 20 s with the machine loaded 6-fold): the default is one batch
 // per epoch, the soak run's 18 devices make two, so that kills also land between a batch's submission and the next.
