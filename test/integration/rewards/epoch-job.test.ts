@@ -112,12 +112,19 @@ describe("when an epoch closes", () => {
 });
 
 describe("the epoch lease", () => {
-  it("is renewed while a step outlasts it: no other worker gets in", async () => {
+  /** A project of 17 devices (two proof batches, one of them online) with its last closed epoch computed. */
+  async function computedTwoBatchEpoch(name: string) {
     const { epoch, windowStart } = lastClosedEpoch(EPOCH_SECONDS);
-    const project = await createRewardProject(db, chain, { name: "Long step", slug: "long-step", devices: 17 });
-    await sendReadings(pool, windowStart, [{ device: project.devices[1]!, offsetsMs: everyMinute(3, 1_000) }]);
+    const project = await createRewardProject(db, chain, { name, slug: name.toLowerCase().replaceAll(" ", "-"), devices: 17 });
+    await sendReadings(pool, windowStart, [{ device: project.devices[16]!, offsetsMs: everyMinute(3, 1_000) }]);
     const policy = await publishPolicy(db, project.projectId, POLICY);
     const epochId = (await computeEpoch(db, project.projectId, epoch, EPOCH_SECONDS, policy))!;
+    expect((await db.rewardEpoch.findUniqueOrThrow({ where: { id: epochId } })).batchCount).toBe(2);
+    return { project, epochId };
+  }
+
+  it("is renewed while a step outlasts it: no other worker gets in", async () => {
+    const { project, epochId } = await computedTwoBatchEpoch("Long step");
 
     const leaseMs = 500; // each of the two batch proofs takes seconds
     const worker = (name: string) => createRewardEpochJob({ epochSeconds: EPOCH_SECONDS, clients: null, leaseMs, projectIds: [project.projectId], log: (m) => logs.push(`${name}: ${m}`) });
@@ -149,12 +156,7 @@ describe("the epoch lease", () => {
   });
 
   it("lost mid-step (taken over): the step stops before its next batch, with no attempt counted", async () => {
-    const { epoch, windowStart } = lastClosedEpoch(EPOCH_SECONDS);
-    const project = await createRewardProject(db, chain, { name: "Lost lease", slug: "lost-lease", devices: 17 });
-    await sendReadings(pool, windowStart, [{ device: project.devices[16]!, offsetsMs: everyMinute(2, 1_000) }]);
-    const policy = await publishPolicy(db, project.projectId, POLICY);
-    const epochId = (await computeEpoch(db, project.projectId, epoch, EPOCH_SECONDS, policy))!;
-    expect((await db.rewardEpoch.findUniqueOrThrow({ where: { id: epochId } })).batchCount).toBe(2);
+    const { project, epochId } = await computedTwoBatchEpoch("Lost lease");
 
     const logs: string[] = [];
     const job = createRewardEpochJob({ epochSeconds: EPOCH_SECONDS, clients: null, leaseMs: 600, projectIds: [project.projectId], log: (m) => logs.push(m) });
