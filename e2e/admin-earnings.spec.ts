@@ -73,6 +73,10 @@ test("a deactivated device earns nothing in the next epoch while the others do",
   await page.getByRole("link", { name: "Rewards", exact: true }).click();
   await expect(page).toHaveURL(/\/rewards$/);
   await expect(page.getByTestId("epoch-table").locator(`tr[data-epoch="${setup.epoch}"]`)).toHaveAttribute("data-status", "confirmed");
+  // Above the table: the next epoch (the worker's reward job may be closing later ones meanwhile) and its state.
+  const upcoming = page.getByTestId("upcoming-epoch");
+  await expect(upcoming).toHaveText(/^Next: epoch \d+ \(\d{4}-\d\d-\d\d \d\d:\d\d – \d\d:\d\d UTC\), (open|closed); .+\.$/);
+  expect(Number(await upcoming.getAttribute("data-epoch"))).toBeGreaterThan(setup.epoch);
   await page.getByRole("button", { name: "Preview" }).click();
   const preview = page.getByTestId("preview-rows");
   await expect(preview.locator(`tr[data-device="${stopped}"]`)).toContainText("(inactive)");

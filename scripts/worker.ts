@@ -21,7 +21,7 @@ import { chainTransport, redactRpcUrl } from "../lib/chain/transport";
 import { privateKeyToAccount } from "viem/accounts";
 import { releaseProver } from "../lib/proofs/prover";
 import { createRewardEpochJob } from "../lib/rewards/epoch-job";
-import { defaultSettleSeconds } from "../lib/rewards/readiness";
+import { epochTiming } from "../lib/rewards/readiness";
 import type { WorkerJob } from "../lib/worker/loop";
 import { runWorker } from "../lib/worker/loop";
 
@@ -48,9 +48,7 @@ function indexerJobs(env: ServerEnv, log: (message: string) => void): WorkerJob[
 
 /** The reward epoch job; it submits proofs only with an RPC, a deployment and a submitter key. */
 function rewardJob(env: ServerEnv, log: (message: string) => void): WorkerJob {
-  const epochSeconds = env.REWARD_EPOCH_SECONDS ?? 86_400;
-  const leaseMs = env.REWARD_EPOCH_LEASE_SECONDS * 1000;
-  const settleMs = (env.REWARD_EPOCH_SETTLE_SECONDS ?? defaultSettleSeconds(epochSeconds)) * 1000;
+  const { epochSeconds, settleMs, leaseMs } = epochTiming(env);
   const timing = `every ${epochSeconds} s, closing ${settleMs / 1000} s after the window (lease ${leaseMs / 1000} s)`;
   const deployment = env.RPC_URL ? readDeployment(env.DEPLOYMENTS_FILE, env.CHAIN_ID) : null;
   const key = (env.REWARD_SUBMITTER_PRIVATE_KEY ?? env.DEPLOYER_PRIVATE_KEY ?? (env.CHAIN_ID === 31337 ? LOCAL_DEV_PRIVATE_KEY : undefined)) as `0x${string}` | undefined;

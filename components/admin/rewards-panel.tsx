@@ -3,7 +3,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
-import type { EpochOpsRow, PolicyPreviewView } from "@/lib/admin/reward-ops";
+import type { EpochsOverview, PolicyPreviewView } from "@/lib/admin/reward-ops";
+import type { UpcomingEpoch } from "@/lib/rewards/readiness";
 import { shortAddress } from "@/lib/devices/format";
 import { formatReward } from "@/lib/rewards/format";
 import { parsePolicyForm, policyFormOf, type PolicyDraftInput, type PolicyField, type PolicyForm } from "@/lib/rewards/policy-draft";
@@ -39,7 +40,7 @@ function signed(delta: string): string {
 }
 
 /** Reward policy editor with a preview over the last epoch's inputs, and the epoch pipeline with re-run. */
-export function RewardsPanel({ projectId, isAdmin, currentPolicy, initialEpochs }: { projectId: number; isAdmin: boolean; currentPolicy: CurrentPolicy | null; initialEpochs: EpochOpsRow[] }) {
+export function RewardsPanel({ projectId, isAdmin, currentPolicy, initialOverview }: { projectId: number; isAdmin: boolean; currentPolicy: CurrentPolicy | null; initialOverview: EpochsOverview }) {
   const ids = useId();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -51,10 +52,12 @@ export function RewardsPanel({ projectId, isAdmin, currentPolicy, initialEpochs 
   const [busy, setBusy] = useState(false);
 
   const epochsKey = ["admin-epochs", projectId];
-  const { data: epochs } = useQuery({
+  const {
+    data: { epochs, upcoming },
+  } = useQuery({
     queryKey: epochsKey,
-    queryFn: () => apiFetch<{ epochs: EpochOpsRow[] }>(`/api/admin/projects/${projectId}/rewards/epochs`).then((r) => r.epochs),
-    initialData: initialEpochs,
+    queryFn: () => apiFetch<EpochsOverview>(`/api/admin/projects/${projectId}/rewards/epochs`),
+    initialData: initialOverview,
     refetchInterval: 15_000,
   });
 
@@ -255,6 +258,7 @@ export function RewardsPanel({ projectId, isAdmin, currentPolicy, initialEpochs 
       )}
 
       <h2>Epochs</h2>
+      {upcoming && <UpcomingEpochLine upcoming={upcoming} />}
       <table className="device-table" data-testid="epoch-table">
         <thead>
           <tr>
@@ -316,5 +320,23 @@ export function RewardsPanel({ projectId, isAdmin, currentPolicy, initialEpochs 
       </table>
       {epochs.length === 0 && <p className="muted">No epochs yet. The worker computes one when a window closes after a policy is published.</p>}
     </div>
+  );
+}
+
+const minute = (iso: string) => iso.slice(11, 16);
+
+/** One line above the table: when the next epoch closes, or what it waits for (lib/rewards/readiness.ts). */
+function UpcomingEpochLine({ upcoming }: { upcoming: UpcomingEpoch }) {
+  const window = `${upcoming.windowStart.slice(0, 16).replace("T", " ")} – ${minute(upcoming.windowEnd)} UTC`;
+  const state = {
+    open: `open; closes at ${upcoming.closesAt.slice(11, 19)} UTC, once readings uploaded late are in`,
+    waiting: `closed; waiting for ${upcoming.waitingFor}`,
+    queued: `closed; waiting for ${upcoming.waitingFor}`,
+    due: "closed; the worker computes it on its next run",
+  }[upcoming.state];
+  return (
+    <p className="muted" data-testid="upcoming-epoch" data-state={upcoming.state} data-epoch={upcoming.epoch}>
+      Next: epoch {upcoming.epoch} ({window}), {state}.
+    </p>
   );
 }

@@ -6,6 +6,7 @@ import type { EpochInputsDocument } from "@/lib/rewards/epoch";
 import { policyInputSchema, publishPolicy, type PolicyInput } from "@/lib/rewards/policies";
 import { policyFromPublished, RewardPolicyError, type RewardPolicyParams } from "@/lib/rewards/policy";
 import { PREVIEW_SORTS, previewPolicy, sortPreviewRows, type PreviewTotals } from "@/lib/rewards/preview";
+import { upcomingEpoch, type UpcomingEpoch } from "@/lib/rewards/readiness";
 import { recordAdminAction } from "./audit";
 import { epochErrorForDisplay } from "./epoch-error";
 
@@ -141,6 +142,17 @@ export interface EpochOpsRow {
 }
 
 const timingKeys = ["computeMs", "proveMs", "submitMs", "finalizeMs"] as const;
+
+export interface EpochsOverview {
+  epochs: EpochOpsRow[];
+  upcoming: UpcomingEpoch | null;
+}
+
+/** The rewards page's pipeline: the epochs so far, and when the next one closes or what it waits for. */
+export async function epochsOverview(db: PrismaClient, projectId: number, timing: { epochSeconds: number; settleMs: number }, now = Date.now()): Promise<EpochsOverview> {
+  const [epochs, upcoming] = await Promise.all([projectEpochs(db, projectId, { now: new Date(now) }), upcomingEpoch(db, projectId, { ...timing, now })]);
+  return { epochs, upcoming };
+}
 
 /** The project's epochs, newest first, with the pipeline stage, per-stage timings and the last failure. */
 export async function projectEpochs(db: PrismaClient, projectId: number, { limit = 100, now = new Date() } = {}): Promise<EpochOpsRow[]> {

@@ -5,7 +5,7 @@ import type { PrismaClient } from "../db/generated/client";
 import type { DistributorClients } from "../proofs/distributor";
 import type { WorkerJob } from "../worker/loop";
 import { computeEpoch, epochWindow, proveEpoch, submitEpoch } from "./epoch";
-import { defaultSettleSeconds, epochReadiness } from "./readiness";
+import { defaultSettleSeconds, epochReadiness, nextEpochNumber } from "./readiness";
 
 export interface RewardEpochJobOptions {
   epochSeconds: number;
@@ -98,8 +98,7 @@ export function createRewardEpochJob(options: RewardEpochJobOptions): WorkerJob 
     const policy = await db.rewardPolicy.findFirst({ where: { projectId }, orderBy: { version: "desc" } });
     if (!policy) return null;
     const last = await db.rewardEpoch.findFirst({ where: { projectId }, orderBy: { epoch: "desc" } });
-    // The first epoch is the one the policy was published in; afterwards strictly the next one.
-    const next = last ? last.epoch + 1 : Math.floor(policy.createdAt.getTime() / 1000 / epochSeconds) + 1;
+    const next = nextEpochNumber(last?.epoch ?? null, policy.createdAt, epochSeconds);
     const window = epochWindow(next, epochSeconds);
     if (window.windowEnd.getTime() > clock()) return null;
     const readiness = await epochReadiness(db, projectId, window, { now: clock(), settleMs, lateSlackMs: options.lateSlackMs });

@@ -1,7 +1,9 @@
 import "server-only";
 import { HOUR_MS } from "../aggregates";
+import type { ServerEnv } from "../config/env";
 import type { PrismaClient } from "../db/generated/client";
 import { staleHoursOfProject } from "../processing/stale-hours";
+import { epochWindow } from "./epoch";
 
 /**
  * When an epoch may be computed. Its inputs (lib/rewards/epoch-inputs.ts) must be final by then, so that the result
@@ -16,6 +18,23 @@ import { staleHoursOfProject } from "../processing/stale-hours";
 /** A tenth of the epoch, at most an hour: a day's epoch waits an hour for late uploads, the local 5-minute one 30 s. */
 export function defaultSettleSeconds(epochSeconds: number): number {
   return Math.min(3600, Math.round(epochSeconds / 10));
+}
+
+export interface EpochTiming {
+  epochSeconds: number;
+  settleMs: number;
+  leaseMs: number;
+}
+
+/** The reward epoch timing the worker runs with; the web app reads the same settings to say when the next epoch closes. */
+export function epochTiming(env: ServerEnv): EpochTiming {
+  const epochSeconds = env.REWARD_EPOCH_SECONDS ?? 86_400;
+  return { epochSeconds, settleMs: (env.REWARD_EPOCH_SETTLE_SECONDS ?? defaultSettleSeconds(epochSeconds)) * 1000, leaseMs: env.REWARD_EPOCH_LEASE_SECONDS * 1000 };
+}
+
+/** The epoch after the project's last one; a project's first is the one its current policy was published in. */
+export function nextEpochNumber(lastEpoch: number | null, policyPublishedAt: Date, epochSeconds: number): number {
+  return lastEpoch !== null ? lastEpoch + 1 : Math.floor(policyPublishedAt.getTime() / 1000 / epochSeconds) + 1;
 }
 
 export type EpochReadiness = { ready: true } | { ready: false; waitingFor: string };
@@ -33,4 +52,46 @@ export async function epochReadiness(
   const stale = await staleHoursOfProject(db, projectId, { from: new Date(floorHour(window.windowStart.getTime()) - HOUR_MS), until: new Date(floorHour(window.windowEnd.getTime())) }, now, lateSlackMs);
   if (stale.length > 0) return { ready: false, waitingFor: `the hourly results of ${stale.map((hour) => hour.toISOString().slice(0, 13) + ":00Z").join(", ")}` };
   return { ready: true };
+}
+
+/** The project's next epoch as an admin sees it before it exists: its window, when it may close, what it waits for. */
+export interface UpcomingEpoch {
+  epoch: number;
+  windowStart: string;
+  windowEnd: string;
+  /** The window's end plus the settle time: the earliest moment it is computed. */
+  closesAt: string;
+  /**
+   * open: the window is still running; waiting: closed, its inputs not final yet; queued: an earlier epoch is still in
+   * the pipeline or failed (epochs are processed strictly in order); due: the worker computes it on its next run.
+   */
+  state: "open" | "waiting" | "queued" | "due";
+  waitingFor: string | null;
+}
+
+/** Null before the project's first policy. */
+export async function upcomingEpoch(
+  db: PrismaClient,
+  projectId: number,
+  timing: { epochSeconds: number; settleMs: number; now: number; lateSlackMs?: number },
+): Promise<UpcomingEpoch | null> {
+  const policy = await db.rewardPolicy.findFirst({ where: { projectId }, orderBy: { version: "desc" }, select: { createdAt: true } });
+  if (!policy) return null;
+  const last = await db.rewardEpoch.findFirst({ where: { projectId }, orderBy: { epoch: "desc" }, select: { epoch: true } });
+  const epoch = nextEpochNumber(last?.epoch ?? null, policy.createdAt, timing.epochSeconds);
+  const window = epochWindow(epoch, timing.epochSeconds);
+  const base = {
+    epoch,
+    windowStart: window.windowStart.toISOString(),
+    windowEnd: window.windowEnd.toISOString(),
+    closesAt: new Date(window.windowEnd.getTime() + timing.settleMs).toISOString(),
+  };
+  if (timing.now < window.windowEnd.getTime()) return { ...base, state: "open", waitingFor: null };
+  const unfinished = await db.rewardEpoch.findFirst({ where: { projectId, status: { not: "confirmed" } }, orderBy: { epoch: "asc" }, select: { epoch: true, status: true } });
+  if (unfinished) {
+    const waitingFor = unfinished.status === "failed" ? `epoch ${unfinished.epoch}, which failed, to be re-run` : `epoch ${unfinished.epoch} to be finished`;
+    return { ...base, state: "queued", waitingFor };
+  }
+  const readiness = await epochReadiness(db, projectId, window, timing);
+  return readiness.ready ? { ...base, state: "due", waitingFor: null } : { ...base, state: "waiting", waitingFor: readiness.waitingFor };
 }
