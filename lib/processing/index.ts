@@ -3,4 +3,4 @@ export { computeHour, type ComputeOptions, type DeviceHourValues } from "./compu
 export { createHourlyProcessingJob, type HourlyJobOptions } from "./hourly-job";
 export { processHour, type ProcessHourResult } from "./process-hour";
 export { readHourReadings } from "./read-hour";
-export { LATE_SLACK_MS, LOOKBACK_MS, staleHours, staleHoursOfProject } from "./stale-hours";
+export { LATE_SLACK_MS, LOOKBACK_MS, staleHours, type StaleHoursScope } from "./stale-hours";

@@ -4,8 +4,8 @@ import { isRpcUnavailable } from "../chain/transport";
 import type { PrismaClient } from "../db/generated/client";
 import type { DistributorClients } from "../proofs/distributor";
 import type { WorkerJob } from "../worker/loop";
-import { computeEpoch, epochWindow, proveEpoch, submitEpoch } from "./epoch";
-import { defaultSettleSeconds, epochReadiness, nextEpochNumber } from "./readiness";
+import { computeEpoch, proveEpoch, submitEpoch } from "./epoch";
+import { defaultSettleSeconds, nextEpochOf } from "./readiness";
 
 export interface RewardEpochJobOptions {
   epochSeconds: number;
@@ -90,25 +90,22 @@ export function createRewardEpochJob(options: RewardEpochJobOptions): WorkerJob 
     }
   }
 
-  /** The project's unfinished epoch, or a newly computed one when the next window has closed; null otherwise. */
+  /** The project's unfinished epoch, or a newly computed one when the next one is due (lib/rewards/readiness.ts); null otherwise. */
   async function nextEpoch(db: PrismaClient, projectId: number): Promise<number | null> {
     const pending = await db.rewardEpoch.findFirst({ where: { projectId, status: { in: ["computed", "proved", "submitted"] } }, orderBy: { epoch: "asc" } });
     if (pending) return pending.id;
-    if (await db.rewardEpoch.findFirst({ where: { projectId, status: "failed" } })) return null; // needs an operator
-    const policy = await db.rewardPolicy.findFirst({ where: { projectId }, orderBy: { version: "desc" } });
-    if (!policy) return null;
-    const last = await db.rewardEpoch.findFirst({ where: { projectId }, orderBy: { epoch: "desc" } });
-    const next = nextEpochNumber(last?.epoch ?? null, policy.createdAt, epochSeconds);
-    const window = epochWindow(next, epochSeconds);
-    if (window.windowEnd.getTime() > clock()) return null;
-    const readiness = await epochReadiness(db, projectId, window, { now: clock(), settleMs, lateSlackMs: options.lateSlackMs });
-    if (!readiness.ready) {
-      if (waitingSaid.get(projectId) !== `${next}: ${readiness.waitingFor}`) log(`reward-epochs: project ${projectId} epoch ${next} waits for ${readiness.waitingFor}`);
-      waitingSaid.set(projectId, `${next}: ${readiness.waitingFor}`);
+    const next = await nextEpochOf(db, projectId, { epochSeconds, settleMs, now: clock(), lateSlackMs: options.lateSlackMs });
+    // open: the window is running; queued (no epoch is pending here): behind a failed epoch, which needs an operator.
+    if (!next || next.upcoming.state === "open" || next.upcoming.state === "queued") return null;
+    const { upcoming, policy } = next;
+    if (upcoming.state === "waiting") {
+      const said = `${upcoming.epoch}: ${upcoming.waitingFor}`;
+      if (waitingSaid.get(projectId) !== said) log(`reward-epochs: project ${projectId} epoch ${upcoming.epoch} waits for ${upcoming.waitingFor}`);
+      waitingSaid.set(projectId, said);
       return null;
     }
-    const id = await computeEpoch(db, projectId, next, epochSeconds, policy);
-    if (id !== null) log(`reward-epochs: project ${projectId} epoch ${next} computed`);
+    const id = await computeEpoch(db, projectId, upcoming.epoch, epochSeconds, policy);
+    if (id !== null) log(`reward-epochs: project ${projectId} epoch ${upcoming.epoch} computed`);
     return id;
   }
 

@@ -1,8 +1,8 @@
 import "server-only";
 import { HOUR_MS } from "../aggregates";
 import type { ServerEnv } from "../config/env";
-import type { PrismaClient } from "../db/generated/client";
-import { staleHoursOfProject } from "../processing/stale-hours";
+import type { PrismaClient, RewardPolicy } from "../db/generated/client";
+import { staleHours } from "../processing/stale-hours";
 import { epochWindow } from "./epoch";
 
 /**
@@ -33,13 +33,22 @@ export function epochTiming(env: ServerEnv): EpochTiming {
 }
 
 /** The epoch after the project's last one; a project's first is the one its current policy was published in. */
-export function nextEpochNumber(lastEpoch: number | null, policyPublishedAt: Date, epochSeconds: number): number {
+function nextEpochNumber(lastEpoch: number | null, policyPublishedAt: Date, epochSeconds: number): number {
   return lastEpoch !== null ? lastEpoch + 1 : Math.floor(policyPublishedAt.getTime() / 1000 / epochSeconds) + 1;
 }
 
-export type EpochReadiness = { ready: true } | { ready: false; waitingFor: string };
+/**
+ * The hours (by start, [from, until)) whose hourly rows an epoch's inputs read: every hour that ends inside the
+ * window, and the last one that ended before it.
+ */
+export function hoursReadBy(window: { windowStart: Date; windowEnd: Date }): { from: Date; until: Date } {
+  const floorHour = (date: Date) => Math.floor(date.getTime() / HOUR_MS) * HOUR_MS;
+  return { from: new Date(floorHour(window.windowStart) - HOUR_MS), until: new Date(floorHour(window.windowEnd)) };
+}
 
-export async function epochReadiness(
+type EpochReadiness = { ready: true } | { ready: false; waitingFor: string };
+
+async function epochReadiness(
   db: PrismaClient,
   projectId: number,
   window: { windowStart: Date; windowEnd: Date },
@@ -48,8 +57,7 @@ export async function epochReadiness(
   const { now, settleMs, lateSlackMs } = timing;
   const settledAt = window.windowEnd.getTime() + settleMs;
   if (now < settledAt) return { ready: false, waitingFor: `late readings until ${new Date(settledAt).toISOString()}` };
-  const floorHour = (t: number) => Math.floor(t / HOUR_MS) * HOUR_MS;
-  const stale = await staleHoursOfProject(db, projectId, { from: new Date(floorHour(window.windowStart.getTime()) - HOUR_MS), until: new Date(floorHour(window.windowEnd.getTime())) }, now, lateSlackMs);
+  const stale = await staleHours(db, now, lateSlackMs, { projectId, ...hoursReadBy(window) });
   if (stale.length > 0) return { ready: false, waitingFor: `the hourly results of ${stale.map((hour) => hour.toISOString().slice(0, 13) + ":00Z").join(", ")}` };
   return { ready: true };
 }
@@ -69,13 +77,19 @@ export interface UpcomingEpoch {
   waitingFor: string | null;
 }
 
+type UpcomingTiming = { epochSeconds: number; settleMs: number; now: number; lateSlackMs?: number };
+
 /** Null before the project's first policy. */
-export async function upcomingEpoch(
-  db: PrismaClient,
-  projectId: number,
-  timing: { epochSeconds: number; settleMs: number; now: number; lateSlackMs?: number },
-): Promise<UpcomingEpoch | null> {
-  const policy = await db.rewardPolicy.findFirst({ where: { projectId }, orderBy: { version: "desc" }, select: { createdAt: true } });
+export async function upcomingEpoch(db: PrismaClient, projectId: number, timing: UpcomingTiming): Promise<UpcomingEpoch | null> {
+  return (await nextEpochOf(db, projectId, timing))?.upcoming ?? null;
+}
+
+/**
+ * The project's next epoch and the policy it is computed with; null before the project's first policy. The reward
+ * job computes the epoch when it is due, so the admin's line (upcomingEpoch) is what the job decides.
+ */
+export async function nextEpochOf(db: PrismaClient, projectId: number, timing: UpcomingTiming): Promise<{ upcoming: UpcomingEpoch; policy: RewardPolicy } | null> {
+  const policy = await db.rewardPolicy.findFirst({ where: { projectId }, orderBy: { version: "desc" } });
   if (!policy) return null;
   const last = await db.rewardEpoch.findFirst({ where: { projectId }, orderBy: { epoch: "desc" }, select: { epoch: true } });
   const epoch = nextEpochNumber(last?.epoch ?? null, policy.createdAt, timing.epochSeconds);
@@ -86,12 +100,15 @@ export async function upcomingEpoch(
     windowEnd: window.windowEnd.toISOString(),
     closesAt: new Date(window.windowEnd.getTime() + timing.settleMs).toISOString(),
   };
-  if (timing.now < window.windowEnd.getTime()) return { ...base, state: "open", waitingFor: null };
-  const unfinished = await db.rewardEpoch.findFirst({ where: { projectId, status: { not: "confirmed" } }, orderBy: { epoch: "asc" }, select: { epoch: true, status: true } });
-  if (unfinished) {
-    const waitingFor = unfinished.status === "failed" ? `epoch ${unfinished.epoch}, which failed, to be re-run` : `epoch ${unfinished.epoch} to be finished`;
-    return { ...base, state: "queued", waitingFor };
-  }
-  const readiness = await epochReadiness(db, projectId, window, timing);
-  return readiness.ready ? { ...base, state: "due", waitingFor: null } : { ...base, state: "waiting", waitingFor: readiness.waitingFor };
+  const upcoming = async (): Promise<UpcomingEpoch> => {
+    if (timing.now < window.windowEnd.getTime()) return { ...base, state: "open", waitingFor: null };
+    const unfinished = await db.rewardEpoch.findFirst({ where: { projectId, status: { not: "confirmed" } }, orderBy: { epoch: "asc" }, select: { epoch: true, status: true } });
+    if (unfinished) {
+      const waitingFor = unfinished.status === "failed" ? `epoch ${unfinished.epoch}, which failed, to be re-run` : `epoch ${unfinished.epoch} to be finished`;
+      return { ...base, state: "queued", waitingFor };
+    }
+    const readiness = await epochReadiness(db, projectId, window, timing);
+    return readiness.ready ? { ...base, state: "due", waitingFor: null } : { ...base, state: "waiting", waitingFor: readiness.waitingFor };
+  };
+  return { upcoming: await upcoming(), policy };
 }

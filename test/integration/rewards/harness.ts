@@ -13,6 +13,7 @@ import type { DistributorClients } from "../../../lib/proofs/distributor";
 import { HOUR_MS } from "../../../lib/aggregates";
 import { processHour } from "../../../lib/processing/process-hour";
 import { epochWindow } from "../../../lib/rewards/epoch";
+import { hoursReadBy } from "../../../lib/rewards/readiness";
 import { postTelemetry, signed, testHttpDeps, wire, type TestDevice } from "../ingest/helpers";
 
 /**
@@ -119,10 +120,10 @@ export async function sendReadings(pool: pg.Pool, windowStart: Date, readings: R
 }
 
 /**
- * What the worker's hourly job does before the reward job closes epochs of [from, until) (lib/rewards/readiness.ts):
- * computes every hour their inputs read, from the last one that ended before `from` to the last that ends by `until`.
+ * What the worker's hourly job does before the reward job closes the epochs of [windowStart, windowEnd)
+ * (lib/rewards/readiness.ts): computes every hour their inputs read.
  */
-export async function processEpochHours(db: PrismaClient, from: Date, until: Date): Promise<void> {
-  const floorHour = (date: Date) => Math.floor(date.getTime() / HOUR_MS) * HOUR_MS;
-  for (let hour = floorHour(from) - HOUR_MS; hour < floorHour(until); hour += HOUR_MS) await processHour(db, new Date(hour));
+export async function processEpochHours(db: PrismaClient, windowStart: Date, windowEnd: Date): Promise<void> {
+  const { from, until } = hoursReadBy({ windowStart, windowEnd });
+  for (let hour = from.getTime(); hour < until.getTime(); hour += HOUR_MS) await processHour(db, new Date(hour));
 }
