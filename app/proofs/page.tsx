@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { db } from "@/lib/db/client";
-import { formatReward } from "@/lib/rewards/format";
+import { formatEpochWindow, formatReward } from "@/lib/rewards/format";
 import { listEpochs, type EpochListItem } from "@/lib/rewards/proofs-view";
 import { EPOCH_STATUS_LABEL } from "@/lib/rewards/status";
 
@@ -51,9 +51,7 @@ export default async function ProofsPage() {
                   <Link href={`/proofs/${e.id}`}>#{e.epoch}</Link>
                 </th>
                 <td>{e.project.name}</td>
-                <td>
-                  {e.windowStart.slice(0, 16).replace("T", " ")} – {e.windowEnd.slice(11, 16)}
-                </td>
+                <td>{formatEpochWindow(e.windowStart, e.windowEnd)}</td>
                 <td>
                   <span className={e.status === "confirmed" ? "pill pill-ok" : e.status === "failed" ? "pill pill-bad" : "pill"}>{EPOCH_STATUS_LABEL[e.status] ?? e.status}</span>
                 </td>

@@ -6,7 +6,7 @@ import { useId, useState, type FormEvent } from "react";
 import type { EpochsOverview, PolicyPreviewView } from "@/lib/admin/reward-ops";
 import type { UpcomingEpoch } from "@/lib/rewards/readiness";
 import { shortAddress } from "@/lib/devices/format";
-import { formatReward } from "@/lib/rewards/format";
+import { formatEpochWindow, formatReward } from "@/lib/rewards/format";
 import { parsePolicyForm, policyFormOf, type PolicyDraftInput, type PolicyField, type PolicyForm } from "@/lib/rewards/policy-draft";
 import type { PreviewSort } from "@/lib/rewards/preview";
 import { EPOCH_STATUS_LABEL } from "@/lib/rewards/status";
@@ -163,7 +163,7 @@ export function RewardsPanel({ projectId, isAdmin, currentPolicy, initialOvervie
       {result && (
         <section aria-labelledby={`${ids}-preview`} data-testid="policy-preview">
           <h3 id={`${ids}-preview`}>
-            Preview over epoch {result.epoch.epoch} ({result.epoch.windowStart.slice(0, 16).replace("T", " ")} – {result.epoch.windowEnd.slice(11, 16)} UTC, {result.epoch.deviceCount} devices)
+            Preview over epoch {result.epoch.epoch} ({formatEpochWindow(result.epoch.windowStart, result.epoch.windowEnd)} UTC, {result.epoch.deviceCount} devices)
           </h3>
           <table className="device-table" data-testid="preview-totals">
             <thead>
@@ -279,9 +279,7 @@ export function RewardsPanel({ projectId, isAdmin, currentPolicy, initialOvervie
               <td>
                 <a href={`/proofs/${epoch.id}`}>{epoch.epoch}</a>
               </td>
-              <td>
-                {epoch.windowStart.slice(0, 16).replace("T", " ")} – {epoch.windowEnd.slice(11, 16)}
-              </td>
+              <td>{formatEpochWindow(epoch.windowStart, epoch.windowEnd)}</td>
               <td>
                 <span className={`pill ${STATUS_PILL[epoch.status] ?? ""}`}>{EPOCH_STATUS_LABEL[epoch.status] ?? epoch.status}</span>
                 {epoch.leased && <span className="muted"> (a worker is on it)</span>}
@@ -323,11 +321,9 @@ export function RewardsPanel({ projectId, isAdmin, currentPolicy, initialOvervie
   );
 }
 
-const minute = (iso: string) => iso.slice(11, 16);
-
 /** One line above the table: when the next epoch closes, or what it waits for (lib/rewards/readiness.ts). */
 function UpcomingEpochLine({ upcoming }: { upcoming: UpcomingEpoch }) {
-  const window = `${upcoming.windowStart.slice(0, 16).replace("T", " ")} – ${minute(upcoming.windowEnd)} UTC`;
+  const window = `${formatEpochWindow(upcoming.windowStart, upcoming.windowEnd)} UTC`;
   const state = {
     open: `open; closes at ${upcoming.closesAt.slice(11, 19)} UTC, once readings uploaded late are in`,
     waiting: `closed; waiting for ${upcoming.waitingFor}`,

@@ -10,3 +10,8 @@ export function formatReward(amount: string | bigint, digits = 4): string {
   const grouped = BigInt(whole!).toLocaleString("en");
   return `${shown ? `${grouped}.${shown}` : grouped} ${REWARD_TOKEN.symbol}`;
 }
+
+/** An epoch's window from its ISO times, in UTC: "2026-12-03 10:05 – 10:10" (the end's date is the start's, or the next day's). */
+export function formatEpochWindow(windowStart: string, windowEnd: string): string {
+  return `${windowStart.slice(0, 16).replace("T", " ")} – ${windowEnd.slice(11, 16)}`;
+}
